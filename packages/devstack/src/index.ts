@@ -1,0 +1,8 @@
+export { PostgresServer, PostgresVersionMismatchError, POSTGRES_MAJOR } from './postgres-server.js';
+export type { PostgresServerOptions } from './postgres-server.js';
+export { RedisServer } from './redis-server.js';
+export type { RedisServerOptions } from './redis-server.js';
+export { freePort, isPortInUse } from './ports.js';
+export { requireBinary } from './system-binary.js';
+export { serviceIdentity, handOver } from './process-user.js';
+export type { SpawnIdentity } from './process-user.js';

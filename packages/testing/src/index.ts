@@ -1,0 +1,10 @@
+export {
+  startTestServices,
+  stopTestServices,
+  createTestDatabase,
+  testRedisUrl,
+  testAdminUrl,
+  TEST_ENV,
+  TEMPLATE_DATABASE,
+} from './test-services.js';
+export type { TestServicesOptions, TestDatabase } from './test-services.js';
