@@ -2,6 +2,12 @@ export { PostgresServer, PostgresVersionMismatchError, POSTGRES_MAJOR } from './
 export type { PostgresServerOptions } from './postgres-server.js';
 export { RedisServer } from './redis-server.js';
 export type { RedisServerOptions } from './redis-server.js';
+export { PgBouncerServer, PRODUCTION_PGBOUNCER_INI, parseIni } from './pgbouncer-server.js';
+export type {
+  PgBouncerServerOptions,
+  PgBouncerUser,
+  PgBouncerUrlOptions,
+} from './pgbouncer-server.js';
 export { freePort, isPortInUse } from './ports.js';
 export { requireBinary } from './system-binary.js';
 export { serviceIdentity, handOver } from './process-user.js';
