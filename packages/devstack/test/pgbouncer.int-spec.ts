@@ -106,10 +106,10 @@ describe('pgbouncer in transaction mode in front of PostgreSQL 18', () => {
   it('serves 500 concurrent clients with at most the pool size of server connections and no tenant leak', async () => {
     const admin = new pg.Client({ connectionString: postgres.url(DATABASE) });
     await admin.connect();
-    let sampling = true;
+    const state = { sampling: true };
     const samples: number[] = [];
     const sampler = (async () => {
-      while (sampling) {
+      while (state.sampling) {
         const { rows } = await admin.query<{ n: number }>(
           'SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1',
           [APP_USER],
@@ -124,7 +124,7 @@ describe('pgbouncer in transaction mode in front of PostgreSQL 18', () => {
     try {
       results = await Promise.all(organisations.map((id) => runClient(id)));
     } finally {
-      sampling = false;
+      state.sampling = false;
       await sampler;
       await admin.end();
     }
