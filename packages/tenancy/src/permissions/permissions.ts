@@ -1,0 +1,40 @@
+/** Roles of `iam.organisation_users.role`, strongest first. */
+export const ORGANISATION_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
+
+export const PERMISSIONS = [
+  'organisation:read',
+  'organisation:write',
+  'members:read',
+  'members:write',
+  'companies:read',
+  'companies:write',
+  'people:read',
+  'people:write',
+  'positions:read',
+  'positions:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: readonly Permission[] = PERMISSIONS.filter((p) => p.endsWith(':read'));
+const CRM_WRITE: readonly Permission[] = ['companies:write', 'people:write', 'positions:write'];
+
+/**
+ * The role → permission table, the only place that says who may do what.
+ * owner: everything; admin: everything but only an owner may grant or take the owner role
+ * (checked where members are changed); member: read all, write the CRM; viewer: read only.
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<OrganisationRole, ReadonlySet<Permission>>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS),
+  member: new Set([...READ, ...CRM_WRITE]),
+  viewer: new Set(READ),
+};
+
+export function roleHasPermission(role: OrganisationRole, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+export function isOrganisationRole(value: unknown): value is OrganisationRole {
+  return typeof value === 'string' && (ORGANISATION_ROLES as readonly string[]).includes(value);
+}
