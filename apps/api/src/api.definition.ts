@@ -1,0 +1,10 @@
+import type { HttpServiceDefinition } from '@outreach/service-kit/http';
+import { AppModule } from './app.module.js';
+import { apiConfigSchema, type ApiConfig } from './config/api-config.schema.js';
+
+/** The api as an HTTP service: used by main.ts and by the e2e tests. */
+export const apiService: HttpServiceDefinition<ApiConfig> = {
+  service: 'api',
+  schema: apiConfigSchema,
+  module: (config) => AppModule.forRoot(config),
+};

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { ConfigError } from './config.error.js';
+
+/** Environment as Node gives it: every value a string, or absent. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates the environment once, at start-up, into a typed object. Empty values count as
+ * missing. On failure the error names every bad variable, e.g.
+ * `Invalid configuration: DATABASE_URL: required; PORT: expected a number between 1 and 65535`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') present[key] = value;
+  }
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const key = issue.path.map(String).join('.') || '(environment)';
+    if (!problems.has(key)) problems.set(key, issue.message);
+  }
+  const detail = [...problems].map(([key, message]) => `${key}: ${message}`).join('; ');
+  throw new ConfigError(`Invalid configuration: ${detail}`);
+}

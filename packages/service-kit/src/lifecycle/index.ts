@@ -1,0 +1,1 @@
+export { enableGracefulShutdown, exitOnStartupError } from './graceful-shutdown.js';

@@ -1,0 +1,3 @@
+export { createLogger } from './create-logger.js';
+export type { LoggerOptions } from './create-logger.js';
+export { PinoLoggerService } from './pino-logger.service.js';
