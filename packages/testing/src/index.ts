@@ -6,5 +6,6 @@ export {
   testAdminUrl,
   TEST_ENV,
   TEMPLATE_DATABASE,
+  TEST_APP_USER,
 } from './test-services.js';
 export type { TestServicesOptions, TestDatabase } from './test-services.js';

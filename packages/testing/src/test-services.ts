@@ -13,6 +13,12 @@ export const TEST_ENV = {
 
 export const TEMPLATE_DATABASE = 'outreach_template';
 
+/**
+ * The login role the apps use in tests (as in the dev stack and compose): a member of the
+ * RLS-bound `outreach_app` role that the row-level-security migration creates.
+ */
+export const TEST_APP_USER = { name: 'outreach_app_user', password: 'outreach_app_user' } as const;
+
 export interface TestServicesOptions {
   /** Fills the template database (e.g. applies the migrations); gets its superuser URL. */
   prepareTemplate?: (databaseUrl: string) => Promise<void>;
@@ -51,6 +57,7 @@ export async function startTestServices(options: TestServicesOptions = {}): Prom
   await postgres.start();
   await postgres.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   if (options.prepareTemplate) await options.prepareTemplate(postgres.url(TEMPLATE_DATABASE));
+  await createAppLoginRole(postgres);
 
   let redis: RedisServer | undefined;
   if (options.redis) {
@@ -65,6 +72,16 @@ export async function startTestServices(options: TestServicesOptions = {}): Prom
   process.env[TEST_ENV.adminUrl] = postgres.url();
   process.env[TEST_ENV.template] = TEMPLATE_DATABASE;
   (globalThis as GlobalWithHandle)[HANDLE] = { postgres, redis, root };
+}
+
+/** outreach_app_user (LOGIN), granted outreach_app when the migrations created that role. */
+async function createAppLoginRole(postgres: PostgresServer): Promise<void> {
+  const { name, password } = TEST_APP_USER;
+  await postgres.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+  await postgres.query(
+    `DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'outreach_app') THEN ` +
+      `GRANT outreach_app TO ${name}; END IF; END $$`,
+  );
 }
 
 /** Jest global teardown: stops what startTestServices started and removes its files. */
@@ -90,6 +107,8 @@ function required(name: string): string {
 export interface TestDatabase {
   /** Superuser URL of the new database. */
   url: string;
+  /** URL of the new database as outreach_app_user (row-level security applies). */
+  appUrl: string;
   name: string;
   /** Drops the database (terminating leftover connections). */
   drop: () => Promise<void>;
@@ -108,8 +127,12 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   );
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  const appUrl = new URL(url);
+  appUrl.username = TEST_APP_USER.name;
+  appUrl.password = TEST_APP_USER.password;
   return {
     url: url.toString(),
+    appUrl: appUrl.toString(),
     name,
     drop: () =>
       withAdmin(adminUrl, (client) =>
