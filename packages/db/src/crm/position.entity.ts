@@ -1,0 +1,71 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { Company } from './company.entity.js';
+import { Person } from './person.entity.js';
+import {
+  POSITION_EMAIL_STATUSES,
+  POSITION_STATUSES,
+  type PositionEmailStatus,
+  type PositionStatus,
+} from './position-status.js';
+
+/** crm.positions: one person at one company, with the e-mail address to prospect. */
+@Entity({ schema: 'crm', name: 'positions' })
+export class Position {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @Col('person_id', 'uuid')
+  personId!: string;
+
+  @Col('company_id', 'uuid')
+  companyId!: string;
+
+  @TextColumn('title', { maxLength: 300, nullable: true })
+  title!: string | null;
+
+  @TextColumn('email', { type: 'citext', maxLength: 254, nullable: true })
+  email!: string | null;
+
+  @EnumColumn('email_status', POSITION_EMAIL_STATUSES)
+  emailStatus!: PositionEmailStatus;
+
+  /** 0 to 100. */
+  @Col('email_reliability', 'smallint', { nullable: true })
+  emailReliability!: number | null;
+
+  @EnumColumn('status', POSITION_STATUSES)
+  status!: PositionStatus;
+
+  @TextColumn('pharow_list_name', { maxLength: 200, nullable: true })
+  pharowListName!: string | null;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @Col('updated_at', 'timestamptz')
+  updatedAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+
+  @ManyToOne(() => Person, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'person_id', referencedColumnName: 'id' },
+  ])
+  person?: Relation<Person>;
+
+  @ManyToOne(() => Company, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'company_id', referencedColumnName: 'id' },
+  ])
+  company?: Relation<Company>;
+}

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startTestServices } from '@outreach/testing';
+
+const MIGRATIONS_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../infra/postgres/db/migrations',
+);
+
+/** Applies the versioned migrations in order (file name order = version order here). */
+async function applyMigrations(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((name) => /^V.+\.sql$/.test(name))
+      .sort();
+    for (const file of files) {
+      await client.query(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  await startTestServices({ prepareTemplate: applyMigrations });
+}
