@@ -4,6 +4,35 @@ import { Position } from './crm/position.entity.js';
 import { Organisation } from './iam/organisation.entity.js';
 import { OrganisationUser } from './iam/organisation-user.entity.js';
 import { User } from './iam/user.entity.js';
+import { Campaign } from './outreach/campaign.entity.js';
+import { CampaignEnrollment } from './outreach/campaign-enrollment.entity.js';
+import { EnrollmentStepVariantAssignment } from './outreach/enrollment-step-variant-assignment.entity.js';
+import { Message } from './outreach/message.entity.js';
+import { Prompt } from './outreach/prompt.entity.js';
+import { StepExperiment } from './outreach/step-experiment.entity.js';
+import { StepExperimentVariant } from './outreach/step-experiment-variant.entity.js';
+import { Task } from './outreach/task.entity.js';
+import { WorkflowStep } from './outreach/workflow-step.entity.js';
+import { MessageOpenStats } from './tracking/message-open-stats.entity.js';
+import { Pixel } from './tracking/pixel.entity.js';
 
 /** Every entity of the four schemas (the DataSource loads this list; the drift test walks it). */
-export const ENTITIES = [Organisation, User, OrganisationUser, Company, Person, Position] as const;
+export const ENTITIES = [
+  Organisation,
+  User,
+  OrganisationUser,
+  Company,
+  Person,
+  Position,
+  Campaign,
+  Prompt,
+  WorkflowStep,
+  StepExperiment,
+  StepExperimentVariant,
+  CampaignEnrollment,
+  EnrollmentStepVariantAssignment,
+  Task,
+  Message,
+  Pixel,
+  MessageOpenStats,
+] as const;

@@ -5,6 +5,7 @@ import type { TableShape } from './schema-shape.js';
 const TYPE_ALIASES: Record<string, string> = {
   timestamptz: 'timestamp with time zone',
   timestamp: 'timestamp without time zone',
+  time: 'time without time zone',
   int: 'integer',
   int4: 'integer',
   int2: 'smallint',

@@ -25,8 +25,12 @@ export interface TableShape {
   foreignKeys: ForeignKeyShape[];
 }
 
+/** `(a, b) -> schema.table (x, y)`, pairs sorted by column: TypeORM orders join columns its own way. */
 function fkText(fk: ForeignKeyShape): string {
-  return `(${fk.columns.join(', ')}) -> ${fk.referencedTable} (${fk.referencedColumns.join(', ')})`;
+  const pairs = fk.columns
+    .map((column, i) => [column, fk.referencedColumns[i] ?? '?'] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return `(${pairs.map(([c]) => c).join(', ')}) -> ${fk.referencedTable} (${pairs.map(([, r]) => r).join(', ')})`;
 }
 
 /**

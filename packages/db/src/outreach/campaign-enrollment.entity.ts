@@ -1,0 +1,76 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col, EnumColumn } from '../columns.js';
+import { Position } from '../crm/position.entity.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { Campaign } from './campaign.entity.js';
+import { WorkflowStep } from './workflow-step.entity.js';
+import {
+  ENROLLMENT_EXIT_REASONS,
+  ENROLLMENT_STATUSES,
+  type EnrollmentExitReason,
+  type EnrollmentStatus,
+} from './enrollment-status.js';
+
+/** outreach.campaign_enrollments: A position enrolled in a campaign (once per campaign), and where it stands. */
+@Entity({ schema: 'outreach', name: 'campaign_enrollments' })
+export class CampaignEnrollment {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @Col('campaign_id', 'uuid')
+  campaignId!: string;
+
+  @Col('position_id', 'uuid')
+  positionId!: string;
+
+  @EnumColumn('status', ENROLLMENT_STATUSES)
+  status!: EnrollmentStatus;
+
+  @Col('current_step_id', 'uuid', { nullable: true })
+  currentStepId!: string | null;
+
+  @EnumColumn('exit_reason', ENROLLMENT_EXIT_REASONS, { nullable: true })
+  exitReason!: EnrollmentExitReason | null;
+
+  @Col('exited_at', 'timestamptz', { nullable: true })
+  exitedAt!: Date | null;
+
+  @Col('completed_at', 'timestamptz', { nullable: true })
+  completedAt!: Date | null;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @Col('updated_at', 'timestamptz')
+  updatedAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+
+  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'campaign_id', referencedColumnName: 'id' },
+  ])
+  campaign?: Relation<Campaign>;
+
+  @ManyToOne(() => Position, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'position_id', referencedColumnName: 'id' },
+  ])
+  position?: Relation<Position>;
+
+  @ManyToOne(() => WorkflowStep)
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'campaign_id', referencedColumnName: 'campaignId' },
+    { name: 'current_step_id', referencedColumnName: 'id' },
+  ])
+  currentStep?: Relation<WorkflowStep>;
+}

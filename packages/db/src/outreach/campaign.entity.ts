@@ -1,0 +1,64 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign-status.js';
+
+/** outreach.campaigns: A multi-step e-mail campaign sent from one mailbox within a sending window. */
+@Entity({ schema: 'outreach', name: 'campaigns' })
+export class Campaign {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @TextColumn('name', { maxLength: 200 })
+  name!: string;
+
+  @TextColumn('description', { maxLength: 5_000, nullable: true })
+  description!: string | null;
+
+  @EnumColumn('status', CAMPAIGN_STATUSES)
+  status!: CampaignStatus;
+
+  @Col('mailbox_id', 'uuid', { nullable: true })
+  mailboxId!: string | null;
+
+  @TextColumn('timezone')
+  timezone!: string;
+
+  /** Local time `HH:MM:SS` in the campaign's time zone. */
+  @Col('sending_window_start', 'time')
+  sendingWindowStart!: string;
+
+  /** Local time `HH:MM:SS` in the campaign's time zone. */
+  @Col('sending_window_end', 'time')
+  sendingWindowEnd!: string;
+
+  /** ISO weekdays, 1 = Monday. */
+  @Col('sending_days', 'smallint', { array: true })
+  sendingDays!: number[];
+
+  @Col('daily_limit', 'integer')
+  dailyLimit!: number;
+
+  @Col('track_opens', 'boolean')
+  trackOpens!: boolean;
+
+  @Col('started_at', 'timestamptz', { nullable: true })
+  startedAt!: Date | null;
+
+  @Col('completed_at', 'timestamptz', { nullable: true })
+  completedAt!: Date | null;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @Col('updated_at', 'timestamptz')
+  updatedAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+}

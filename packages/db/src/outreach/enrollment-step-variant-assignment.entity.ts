@@ -1,0 +1,47 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col } from '../columns.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { CampaignEnrollment } from './campaign-enrollment.entity.js';
+import { StepExperimentVariant } from './step-experiment-variant.entity.js';
+
+/** outreach.enrollment_step_variant_assignments: The stable variant an enrollment got for an experiment (one per enrollment and experiment). */
+@Entity({ schema: 'outreach', name: 'enrollment_step_variant_assignments' })
+export class EnrollmentStepVariantAssignment {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @Col('enrollment_id', 'uuid')
+  enrollmentId!: string;
+
+  @Col('experiment_id', 'uuid')
+  experimentId!: string;
+
+  @Col('variant_id', 'uuid')
+  variantId!: string;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+
+  @ManyToOne(() => CampaignEnrollment, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'enrollment_id', referencedColumnName: 'id' },
+  ])
+  enrollment?: Relation<CampaignEnrollment>;
+
+  @ManyToOne(() => StepExperimentVariant, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'experiment_id', referencedColumnName: 'experimentId' },
+    { name: 'variant_id', referencedColumnName: 'id' },
+  ])
+  variant?: Relation<StepExperimentVariant>;
+}

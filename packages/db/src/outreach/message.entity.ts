@@ -1,0 +1,120 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Position } from '../crm/position.entity.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { CampaignEnrollment } from './campaign-enrollment.entity.js';
+import { StepExperimentVariant } from './step-experiment-variant.entity.js';
+import { Task } from './task.entity.js';
+import {
+  MESSAGE_DIRECTIONS,
+  MESSAGE_STATUSES,
+  type MessageDirection,
+  type MessageStatus,
+} from './message-status.js';
+
+/** outreach.messages: An e-mail sent or received (at most one outbound message per task). */
+@Entity({ schema: 'outreach', name: 'messages' })
+export class Message {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @EnumColumn('direction', MESSAGE_DIRECTIONS)
+  direction!: MessageDirection;
+
+  @EnumColumn('status', MESSAGE_STATUSES)
+  status!: MessageStatus;
+
+  @Col('enrollment_id', 'uuid', { nullable: true })
+  enrollmentId!: string | null;
+
+  @Col('task_id', 'uuid', { nullable: true })
+  taskId!: string | null;
+
+  @Col('position_id', 'uuid', { nullable: true })
+  positionId!: string | null;
+
+  @Col('step_experiment_id', 'uuid', { nullable: true })
+  stepExperimentId!: string | null;
+
+  @Col('variant_id', 'uuid', { nullable: true })
+  variantId!: string | null;
+
+  @Col('mailbox_id', 'uuid', { nullable: true })
+  mailboxId!: string | null;
+
+  @TextColumn('from_email', { type: 'citext', maxLength: 254 })
+  fromEmail!: string;
+
+  @TextColumn('from_name', { maxLength: 200, nullable: true })
+  fromName!: string | null;
+
+  @TextColumn('to_email', { type: 'citext', maxLength: 254 })
+  toEmail!: string;
+
+  @TextColumn('subject', { maxLength: 998, nullable: true })
+  subject!: string | null;
+
+  @TextColumn('body_text', { maxLength: 1_000_000, nullable: true })
+  bodyText!: string | null;
+
+  @TextColumn('body_html', { maxLength: 2_000_000, nullable: true })
+  bodyHtml!: string | null;
+
+  @TextColumn('message_id', { maxLength: 998, nullable: true })
+  messageId!: string | null;
+
+  @TextColumn('in_reply_to', { maxLength: 998, nullable: true })
+  inReplyTo!: string | null;
+
+  @Col('sent_at', 'timestamptz', { nullable: true })
+  sentAt!: Date | null;
+
+  @Col('received_at', 'timestamptz', { nullable: true })
+  receivedAt!: Date | null;
+
+  @TextColumn('error', { maxLength: 10_000, nullable: true })
+  error!: string | null;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @Col('updated_at', 'timestamptz')
+  updatedAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+
+  @ManyToOne(() => CampaignEnrollment, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'enrollment_id', referencedColumnName: 'id' },
+  ])
+  enrollment?: Relation<CampaignEnrollment>;
+
+  @ManyToOne(() => Task, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'task_id', referencedColumnName: 'id' },
+  ])
+  task?: Relation<Task>;
+
+  @ManyToOne(() => Position, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'position_id', referencedColumnName: 'id' },
+  ])
+  position?: Relation<Position>;
+
+  @ManyToOne(() => StepExperimentVariant, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'step_experiment_id', referencedColumnName: 'experimentId' },
+    { name: 'variant_id', referencedColumnName: 'id' },
+  ])
+  variant?: Relation<StepExperimentVariant>;
+}

@@ -1,0 +1,68 @@
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import { StepExperimentVariant } from './step-experiment-variant.entity.js';
+import { WorkflowStep } from './workflow-step.entity.js';
+import {
+  STEP_EXPERIMENT_METRICS,
+  STEP_EXPERIMENT_STATUSES,
+  type StepExperimentMetric,
+  type StepExperimentStatus,
+} from './step-experiment-status.js';
+
+/** outreach.step_experiments: An A/B test on a workflow step; the winner is one of its variants. */
+@Entity({ schema: 'outreach', name: 'step_experiments' })
+export class StepExperiment {
+  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
+  organisationId!: string;
+
+  @PrimaryColumn({ type: 'uuid', name: 'id' })
+  id!: string;
+
+  @Col('step_id', 'uuid')
+  stepId!: string;
+
+  @TextColumn('name', { maxLength: 200 })
+  name!: string;
+
+  @EnumColumn('status', STEP_EXPERIMENT_STATUSES)
+  status!: StepExperimentStatus;
+
+  @EnumColumn('metric', STEP_EXPERIMENT_METRICS)
+  metric!: StepExperimentMetric;
+
+  @Col('winner_variant_id', 'uuid', { nullable: true })
+  winnerVariantId!: string | null;
+
+  @Col('started_at', 'timestamptz', { nullable: true })
+  startedAt!: Date | null;
+
+  @Col('ended_at', 'timestamptz', { nullable: true })
+  endedAt!: Date | null;
+
+  @Col('created_at', 'timestamptz')
+  createdAt!: Date;
+
+  @Col('updated_at', 'timestamptz')
+  updatedAt!: Date;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
+  organisation?: Relation<Organisation>;
+
+  @ManyToOne(() => WorkflowStep, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'step_id', referencedColumnName: 'id' },
+  ])
+  step?: Relation<WorkflowStep>;
+
+  @ManyToOne(() => StepExperimentVariant)
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'id', referencedColumnName: 'experimentId' },
+    { name: 'winner_variant_id', referencedColumnName: 'id' },
+  ])
+  winnerVariant?: Relation<StepExperimentVariant>;
+}
