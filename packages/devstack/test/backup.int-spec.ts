@@ -26,6 +26,9 @@ import { handOver, serviceIdentity, type SpawnIdentity } from '../src/process-us
 
 const BACKUP_SH = fileURLToPath(new URL('../../../infra/backup/backup.sh', import.meta.url));
 const RESTORE_SH = fileURLToPath(new URL('../../../infra/backup/restore.sh', import.meta.url));
+const RESTORE_CHECK_SH = fileURLToPath(
+  new URL('../../../infra/backup/restore-check.sh', import.meta.url),
+);
 
 const PG = {
   PGHOST: process.env.BACKUP_TEST_PGHOST ?? '127.0.0.1',
@@ -213,6 +216,46 @@ describe('backup.sh then restore.sh', () => {
     const result = restore(join(dir, dump ?? ''), SOURCE);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^restore: error: database '.*' already exists/);
+  });
+});
+
+describe('restore-check.sh', () => {
+  it('restores the newest dump into a scratch database, then drops it', async () => {
+    const dir = newDir('restore-check');
+    expect(backup(dir, { BACKUP_NOW: '2026-11-23T02:15:00Z' }).code).toBe(0);
+    expect(backup(dir, { BACKUP_NOW: '2026-11-24T02:15:00Z' }).code).toBe(0);
+    // An older dump that is corrupted must not matter: only the newest is checked.
+    writeFileSync(join(dir, `${SOURCE}-20261123T021500Z.dump`), 'garbage');
+    const result = runScript(RESTORE_CHECK_SH, [], { BACKUP_DIR: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`checking ${join(dir, `${SOURCE}-20261124T021500Z.dump`)}`);
+    expect(result.stdout).toContain('rows crm.companies 1000');
+    const leftovers = await admin('postgres', (c) =>
+      c.query("SELECT datname FROM pg_database WHERE datname LIKE 'restore\\_check\\_%'"),
+    );
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it('fails when the newest dump is corrupted, and still drops the scratch database', async () => {
+    const dir = newDir('restore-check-bad');
+    expect(backup(dir, { BACKUP_NOW: '2026-11-24T02:15:00Z' }).code).toBe(0);
+    writeFileSync(join(dir, `${SOURCE}-20261124T021500Z.dump`), 'garbage');
+    const result = runScript(RESTORE_CHECK_SH, [], { BACKUP_DIR: dir });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('checksum mismatch');
+    const leftovers = await admin('postgres', (c) =>
+      c.query("SELECT datname FROM pg_database WHERE datname LIKE 'restore\\_check\\_%'"),
+    );
+    expect(leftovers.rows).toEqual([]);
+  });
+
+  it('fails clearly when there is no dump', () => {
+    const result = runScript(RESTORE_CHECK_SH, [], { BACKUP_DIR: newDir('restore-check-empty') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `restore-check: error: no dump in '${join(root, 'restore-check-empty')}' to check\n`,
+    );
   });
 });
 
