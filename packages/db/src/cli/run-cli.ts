@@ -1,7 +1,7 @@
 import { formatInfoTable, infoToJson } from '../migrator/info-table.js';
 import { MigrationError } from '../migrator/migration-error.js';
 import { Migrator } from '../migrator/migrator.js';
-import { parseCli, USAGE, UsageError, type CliRequest } from './cli-args.js';
+import { parseCli, USAGE, type CliRequest } from './cli-args.js';
 
 export interface CliIo {
   out: (text: string) => void;
