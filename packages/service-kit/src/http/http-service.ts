@@ -1,6 +1,7 @@
 import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import type { z } from 'zod';
 import { parseConfig, type Environment } from '../config/parse-config.js';
@@ -14,6 +15,8 @@ export interface HttpServiceDefinition<C extends ServiceConfig> {
   service: string;
   schema: z.ZodType<C, Environment>;
   module: (config: C) => DynamicModule;
+  /** Extra Fastify server options (e.g. `maxParamLength`, `frameworkErrors`). */
+  fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance'>;
 }
 
 export interface CreatedHttpApp<C extends ServiceConfig> {
@@ -39,6 +42,7 @@ export async function createHttpApp<C extends ServiceConfig>(
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const adapter = new FastifyAdapter({
+    ...definition.fastify,
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
   });
