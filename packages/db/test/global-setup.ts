@@ -9,7 +9,11 @@ const MIGRATIONS_DIR = join(
   '../../../infra/postgres/db/migrations',
 );
 
-/** Applies the versioned migrations in order (file name order = version order here). */
+/**
+ * Applies the versioned migrations in order (file name order = version order for these names).
+ * Not the Migrator: jest loads global setup as CommonJS, which cannot import the ESM sources,
+ * and the package's own dist is not built before its tests.
+ */
 async function applyMigrations(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { EntityMetadata } from 'typeorm';
+import { maxLengthOf } from '../columns.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 import { isUuid } from '../organisation-id.js';
 
@@ -67,7 +68,9 @@ export function validateColumnValue(
   }
   if (TEXT_TYPES.has(type)) {
     if (typeof value !== 'string') fail(metadata, column, 'invalid_value', 'must be a string');
-    const max = column.length ? Number(column.length) : undefined;
+    const max =
+      maxLengthOf(metadata.target, column.propertyName) ??
+      (column.length ? Number(column.length) : undefined);
     if (max !== undefined && codePoints(value) > max) {
       fail(
         metadata,
@@ -126,7 +129,7 @@ export function validateInput(
   for (const [property, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const column = metadata.findColumnWithPropertyName(property);
-    if (!column || (column.relationMetadata && column.propertyName !== property)) {
+    if (!column || column.propertyName !== property) {
       throw new InvalidInputError(
         'not_allowed',
         metadata.tableName,
