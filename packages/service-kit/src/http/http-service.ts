@@ -17,6 +17,8 @@ export interface HttpServiceDefinition<C extends ServiceConfig> {
   module: (config: C) => DynamicModule;
   /** Extra Fastify server options (e.g. `maxParamLength`, `frameworkErrors`). */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance'>;
+  /** Runs on the created app before it listens (e.g. the api's OpenAPI document at /docs). */
+  configure?: (app: NestFastifyApplication, config: C) => void | Promise<void>;
 }
 
 export interface CreatedHttpApp<C extends ServiceConfig> {
@@ -57,6 +59,7 @@ export async function createHttpApp<C extends ServiceConfig>(
     adapter,
     nestOptions,
   );
+  await definition.configure?.(app, config);
   return { app, config, logger };
 }
 
