@@ -1,16 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPortInUse } from './ports.js';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
 import { requireBinary } from './system-binary.js';
 
 /** The checked-in production configuration every local run derives from. */
-export const PRODUCTION_PGBOUNCER_INI = fileURLToPath(
-  new URL('../../../infra/pgbouncer/pgbouncer.ini', import.meta.url),
-);
+export const PRODUCTION_PGBOUNCER_INI = findUp(join('infra', 'pgbouncer', 'pgbouncer.ini'));
+
+/** First `<ancestor>/<relative>` that exists, from this module's directory upwards. */
+function findUp(relative: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return join(process.cwd(), relative);
+    dir = parent;
+  }
+}
 
 export interface PgBouncerUser {
   name: string;
