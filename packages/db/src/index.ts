@@ -31,3 +31,54 @@ export type {
   OrganisationOwned,
   RelationKeys,
 } from './repositories/organisation-scoped.repository.js';
+export { OrganisationRepository } from './repositories/organisation.repository.js';
+export type { OrganisationInput } from './repositories/organisation.repository.js';
+export { UserRepository } from './repositories/user.repository.js';
+export type { UserInput } from './repositories/user.repository.js';
+export { createRepositories } from './repositories/repositories.factory.js';
+export type { Repositories } from './repositories/repositories.factory.js';
+
+// Entities (one per table) and the allowed values of every CHECK-listed column.
+export { Organisation } from './iam/organisation.entity.js';
+export { User } from './iam/user.entity.js';
+export { OrganisationUser } from './iam/organisation-user.entity.js';
+export { ORGANISATION_ROLES, MEMBERSHIP_STATUSES } from './iam/organisation-role.js';
+export type { OrganisationRole, MembershipStatus } from './iam/organisation-role.js';
+export { Company } from './crm/company.entity.js';
+export { Person } from './crm/person.entity.js';
+export { Position } from './crm/position.entity.js';
+export { COMPANY_EMPLOYEE_RANGES } from './crm/company-employee-range.js';
+export type { CompanyEmployeeRange } from './crm/company-employee-range.js';
+export { POSITION_EMAIL_STATUSES, POSITION_STATUSES } from './crm/position-status.js';
+export type { PositionEmailStatus, PositionStatus } from './crm/position-status.js';
+export { Campaign } from './outreach/campaign.entity.js';
+export { Prompt } from './outreach/prompt.entity.js';
+export { WorkflowStep } from './outreach/workflow-step.entity.js';
+export { StepExperiment } from './outreach/step-experiment.entity.js';
+export { StepExperimentVariant } from './outreach/step-experiment-variant.entity.js';
+export { CampaignEnrollment } from './outreach/campaign-enrollment.entity.js';
+export { EnrollmentStepVariantAssignment } from './outreach/enrollment-step-variant-assignment.entity.js';
+export { Task } from './outreach/task.entity.js';
+export { Message } from './outreach/message.entity.js';
+export { CAMPAIGN_STATUSES } from './outreach/campaign-status.js';
+export type { CampaignStatus } from './outreach/campaign-status.js';
+export { PROMPT_PURPOSES } from './outreach/prompt-purpose.js';
+export type { PromptPurpose } from './outreach/prompt-purpose.js';
+export {
+  STEP_EXPERIMENT_STATUSES,
+  STEP_EXPERIMENT_METRICS,
+} from './outreach/step-experiment-status.js';
+export type {
+  StepExperimentStatus,
+  StepExperimentMetric,
+} from './outreach/step-experiment-status.js';
+export { ENROLLMENT_STATUSES, ENROLLMENT_EXIT_REASONS } from './outreach/enrollment-status.js';
+export type { EnrollmentStatus, EnrollmentExitReason } from './outreach/enrollment-status.js';
+export { TASK_KINDS, TASK_STATUSES } from './outreach/task-status.js';
+export type { TaskKind, TaskStatus } from './outreach/task-status.js';
+export { MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from './outreach/message-status.js';
+export type { MessageDirection, MessageStatus } from './outreach/message-status.js';
+export { Pixel } from './tracking/pixel.entity.js';
+export { MessageOpenStats } from './tracking/message-open-stats.entity.js';
+export { OPEN_KINDS, OPEN_IP_CLASSES } from './tracking/open-kind.js';
+export type { OpenKind, OpenIpClass } from './tracking/open-kind.js';

@@ -53,3 +53,73 @@ export async function runQuery<T>(
     throw translateDatabaseError(error);
   }
 }
+
+export type ColumnValues = Array<[ColumnMetadata, unknown]>;
+
+function whereClause(manager: EntityManager, where: ColumnValues, values: unknown[]): string {
+  return where
+    .map(([column, value]) => {
+      values.push(persistentValue(manager, column, value));
+      return `${quoted(column)} = $${values.length}`;
+    })
+    .join(' AND ');
+}
+
+/** `SELECT * … WHERE a = $1 AND b = $2`: the row (hydrated) or null. */
+export async function findRow<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => E,
+  where: ColumnValues,
+): Promise<E | null> {
+  const metadata = manager.dataSource.getMetadata(entity);
+  const values: unknown[] = [];
+  const sql = `SELECT * FROM ${qualifiedTable(metadata)} WHERE ${whereClause(manager, where, values)}`;
+  const rows = await runQuery<Record<string, unknown>[]>(manager, sql, values);
+  return rows[0] ? (hydrate(manager, metadata, rows[0]) as E) : null;
+}
+
+/** `INSERT … RETURNING *`: the row as stored (defaults and triggers applied). */
+export async function insertRow<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => E,
+  columns: ColumnValues,
+): Promise<E> {
+  const metadata = manager.dataSource.getMetadata(entity);
+  const values = columns.map(([column, value]) => persistentValue(manager, column, value));
+  const sql = `INSERT INTO ${qualifiedTable(metadata)} (${columns.map(([column]) => quoted(column)).join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+  const rows = await runQuery<Record<string, unknown>[]>(manager, sql, values);
+  return hydrate(manager, metadata, rows[0] ?? {}) as E;
+}
+
+/** `UPDATE … SET … WHERE … RETURNING *`: the updated row or null when none matched. */
+export async function updateRow<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => E,
+  where: ColumnValues,
+  changes: ColumnValues,
+): Promise<E | null> {
+  if (changes.length === 0) return findRow(manager, entity, where);
+  const metadata = manager.dataSource.getMetadata(entity);
+  const values: unknown[] = [];
+  const assignments = changes.map(([column, value]) => {
+    values.push(persistentValue(manager, column, value));
+    return `${quoted(column)} = $${values.length}`;
+  });
+  const sql = `UPDATE ${qualifiedTable(metadata)} SET ${assignments.join(', ')} WHERE ${whereClause(manager, where, values)} RETURNING *`;
+  const result = await runQuery<[Record<string, unknown>[], number]>(manager, sql, values);
+  const row = result[0][0];
+  return row ? (hydrate(manager, metadata, row) as E) : null;
+}
+
+/** `DELETE … WHERE …`: whether a row was deleted. */
+export async function deleteRow(
+  manager: EntityManager,
+  entity: new () => unknown,
+  where: ColumnValues,
+): Promise<boolean> {
+  const metadata = manager.dataSource.getMetadata(entity);
+  const values: unknown[] = [];
+  const sql = `DELETE FROM ${qualifiedTable(metadata)} WHERE ${whereClause(manager, where, values)}`;
+  const result = await runQuery<[unknown[], number]>(manager, sql, values);
+  return result[1] > 0;
+}

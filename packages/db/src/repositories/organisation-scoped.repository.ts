@@ -7,11 +7,16 @@ import { validateColumnValue, validateInput } from '../validation/input.validato
 import type { CursorCodec, SortDirection } from './cursor.codec.js';
 import {
   castType,
+  deleteRow,
+  findRow,
   hydrate,
+  insertRow,
   persistentValue,
   qualifiedTable,
   quoted,
   runQuery,
+  updateRow,
+  type ColumnValues,
 } from './entity-rows.js';
 
 /** Every tenant row: belongs to one organisation, has a creation time. */
@@ -69,7 +74,7 @@ export interface RepositoryDefinition<
   key: K;
   /** Sort name → leading columns (NOT NULL, backed by an (organisation_id, …, key) index); the key ends every sort. */
   sorts: Record<S, readonly (keyof E & string)[]>;
-  defaultSort: S;
+  defaultSort: NoInfer<S>;
   filters: readonly F[];
 }
 
@@ -125,12 +130,7 @@ export class OrganisationScopedRepository<
   /** The row with this key in this organisation, or null (also for another organisation's row). */
   async find(organisationId: OrganisationId, id: E[K]): Promise<E | null> {
     this.#checkKey(id);
-    const rows = await runQuery<Record<string, unknown>[]>(
-      this.#manager,
-      `SELECT * FROM ${this.#table} WHERE ${quoted(this.#org)} = $1 AND ${quoted(this.#key)} = $2`,
-      [organisationId, id],
-    );
-    return rows[0] ? (hydrate(this.#manager, this.#metadata, rows[0]) as E) : null;
+    return findRow(this.#manager, this.#definition.entity, this.#where(organisationId, id));
   }
 
   /** One keyset page of this organisation's rows, in a stable order. */
@@ -233,17 +233,10 @@ export class OrganisationScopedRepository<
     const input = this.#writable(data, 'create');
     if (this.#key.propertyName === 'id' && !('id' in input)) input.id = randomUUID();
     const pairs = validateInput(this.#metadata, input);
-    const columns = [this.#org, ...pairs.map(([column]) => column)];
-    const values = [
-      organisationId,
-      ...pairs.map(([column, value]) => persistentValue(this.#manager, column, value)),
-    ];
-    const rows = await runQuery<Record<string, unknown>[]>(
-      this.#manager,
-      `INSERT INTO ${this.#table} (${columns.map(quoted).join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
-      values,
-    );
-    return hydrate(this.#manager, this.#metadata, rows[0] ?? {}) as E;
+    return insertRow(this.#manager, this.#definition.entity, [
+      [this.#org, organisationId],
+      ...pairs,
+    ]);
   }
 
   /** Changes the given fields of this organisation's row; null when there is no such row. */
@@ -263,30 +256,25 @@ export class OrganisationScopedRepository<
       );
     }
     const pairs = validateInput(this.#metadata, input);
-    if (pairs.length === 0) return this.find(organisationId, id);
-    const values: unknown[] = [organisationId, id];
-    const assignments = pairs.map(([column, value]) => {
-      values.push(persistentValue(this.#manager, column, value));
-      return `${quoted(column)} = $${values.length}`;
-    });
-    const result = await runQuery<[Record<string, unknown>[], number]>(
+    return updateRow(
       this.#manager,
-      `UPDATE ${this.#table} SET ${assignments.join(', ')} WHERE ${quoted(this.#org)} = $1 AND ${quoted(this.#key)} = $2 RETURNING *`,
-      values,
+      this.#definition.entity,
+      this.#where(organisationId, id),
+      pairs,
     );
-    const row = result[0][0];
-    return row ? (hydrate(this.#manager, this.#metadata, row) as E) : null;
   }
 
   /** Deletes this organisation's row; false when there was none. */
   async delete(organisationId: OrganisationId, id: E[K]): Promise<boolean> {
     this.#checkKey(id);
-    const result = await runQuery<[unknown[], number]>(
-      this.#manager,
-      `DELETE FROM ${this.#table} WHERE ${quoted(this.#org)} = $1 AND ${quoted(this.#key)} = $2`,
-      [organisationId, id],
-    );
-    return result[1] > 0;
+    return deleteRow(this.#manager, this.#definition.entity, this.#where(organisationId, id));
+  }
+
+  #where(organisationId: OrganisationId, id: E[K]): ColumnValues {
+    return [
+      [this.#org, organisationId],
+      [this.#key, id],
+    ];
   }
 
   #column(property: string): ColumnMetadata {

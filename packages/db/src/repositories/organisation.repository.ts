@@ -1,0 +1,52 @@
+import type { EntityManager, EntityMetadata } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { Organisation } from '../iam/organisation.entity.js';
+import type { OrganisationId } from '../organisation-id.js';
+import { validateInput } from '../validation/input.validator.js';
+import { deleteRow, findRow, insertRow, updateRow } from './entity-rows.js';
+
+export interface OrganisationInput {
+  name: string;
+  /** Derived from the name (unique, `-2`, `-3`… on collisions) when left out. */
+  slug?: string;
+}
+
+/**
+ * iam.organisations: the tenant row itself, addressed by its own id (the organisation IS the
+ * scope). Creating one runs in a tenant transaction for the new id (row-level security).
+ */
+export class OrganisationRepository {
+  readonly #manager: EntityManager;
+  readonly #metadata: EntityMetadata;
+  readonly #id: ColumnMetadata;
+
+  constructor(manager: EntityManager) {
+    this.#manager = manager;
+    this.#metadata = manager.dataSource.getMetadata(Organisation);
+    const id = this.#metadata.findColumnWithPropertyName('id');
+    if (!id) throw new Error('iam.organisations has no id column');
+    this.#id = id;
+  }
+
+  async find(organisationId: OrganisationId): Promise<Organisation | null> {
+    return findRow(this.#manager, Organisation, [[this.#id, organisationId]]);
+  }
+
+  async create(organisationId: OrganisationId, data: OrganisationInput): Promise<Organisation> {
+    const pairs = validateInput(this.#metadata, { name: data.name, slug: data.slug });
+    return insertRow(this.#manager, Organisation, [[this.#id, organisationId], ...pairs]);
+  }
+
+  async update(
+    organisationId: OrganisationId,
+    patch: Partial<OrganisationInput>,
+  ): Promise<Organisation | null> {
+    const pairs = validateInput(this.#metadata, { name: patch.name, slug: patch.slug });
+    return updateRow(this.#manager, Organisation, [[this.#id, organisationId]], pairs);
+  }
+
+  /** Deletes the organisation and, by cascade, everything it owns. */
+  async delete(organisationId: OrganisationId): Promise<boolean> {
+    return deleteRow(this.#manager, Organisation, [[this.#id, organisationId]]);
+  }
+}

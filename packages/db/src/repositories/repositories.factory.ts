@@ -1,0 +1,144 @@
+import type { EntityManager } from 'typeorm';
+import { Company } from '../crm/company.entity.js';
+import { Person } from '../crm/person.entity.js';
+import { Position } from '../crm/position.entity.js';
+import { OrganisationUser } from '../iam/organisation-user.entity.js';
+import { Campaign } from '../outreach/campaign.entity.js';
+import { CampaignEnrollment } from '../outreach/campaign-enrollment.entity.js';
+import { EnrollmentStepVariantAssignment } from '../outreach/enrollment-step-variant-assignment.entity.js';
+import { Message } from '../outreach/message.entity.js';
+import { Prompt } from '../outreach/prompt.entity.js';
+import { StepExperiment } from '../outreach/step-experiment.entity.js';
+import { StepExperimentVariant } from '../outreach/step-experiment-variant.entity.js';
+import { Task } from '../outreach/task.entity.js';
+import { WorkflowStep } from '../outreach/workflow-step.entity.js';
+import { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
+import { Pixel } from '../tracking/pixel.entity.js';
+import type { CursorCodec } from './cursor.codec.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
+import { UserRepository } from './user.repository.js';
+
+/** Sort by creation, backed by the (organisation_id, created_at, id) indexes. */
+const BY_CREATION = { createdAt: ['createdAt'], id: [] } as const;
+/** Sort by id only: the (organisation_id, id) primary key. */
+const BY_ID = { id: [] } as const;
+
+/**
+ * Every repository bound to one EntityManager, normally the tenant transaction's
+ * (runInTenantTransaction). Sorts listed here are each backed by an organisation-first index;
+ * filters are equality filters on indexed columns.
+ */
+export function createRepositories(manager: EntityManager, cursors: CursorCodec) {
+  return {
+    organisations: new OrganisationRepository(manager),
+    users: new UserRepository(manager),
+    organisationUsers: new Scoped(manager, cursors, {
+      entity: OrganisationUser,
+      key: 'userId',
+      sorts: { userId: [] },
+      defaultSort: 'userId',
+      filters: ['role', 'status'],
+    }),
+    companies: new Scoped(manager, cursors, {
+      entity: Company,
+      key: 'id',
+      sorts: { ...BY_CREATION, name: ['name'] },
+      defaultSort: 'createdAt',
+      filters: ['domain', 'siren', 'pharowCompanyId'],
+    }),
+    people: new Scoped(manager, cursors, {
+      entity: Person,
+      key: 'id',
+      sorts: BY_CREATION,
+      defaultSort: 'createdAt',
+      filters: ['linkedinUrl', 'pharowPersonId'],
+    }),
+    positions: new Scoped(manager, cursors, {
+      entity: Position,
+      key: 'id',
+      sorts: BY_CREATION,
+      defaultSort: 'createdAt',
+      filters: ['companyId', 'personId', 'email'],
+    }),
+    campaigns: new Scoped(manager, cursors, {
+      entity: Campaign,
+      key: 'id',
+      sorts: { ...BY_CREATION, name: ['name'] },
+      defaultSort: 'createdAt',
+      filters: ['status'],
+    }),
+    prompts: new Scoped(manager, cursors, {
+      entity: Prompt,
+      key: 'id',
+      sorts: BY_CREATION,
+      defaultSort: 'createdAt',
+      filters: ['name'],
+    }),
+    workflowSteps: new Scoped(manager, cursors, {
+      entity: WorkflowStep,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['campaignId', 'promptId'],
+    }),
+    stepExperiments: new Scoped(manager, cursors, {
+      entity: StepExperiment,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['stepId'],
+    }),
+    stepExperimentVariants: new Scoped(manager, cursors, {
+      entity: StepExperimentVariant,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['experimentId'],
+    }),
+    campaignEnrollments: new Scoped(manager, cursors, {
+      entity: CampaignEnrollment,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['campaignId', 'positionId', 'status'],
+    }),
+    enrollmentStepVariantAssignments: new Scoped(manager, cursors, {
+      entity: EnrollmentStepVariantAssignment,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['enrollmentId', 'experimentId'],
+    }),
+    tasks: new Scoped(manager, cursors, {
+      entity: Task,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['status', 'campaignId', 'enrollmentId'],
+    }),
+    messages: new Scoped(manager, cursors, {
+      entity: Message,
+      key: 'id',
+      sorts: BY_CREATION,
+      defaultSort: 'createdAt',
+      filters: ['enrollmentId', 'positionId', 'taskId', 'inReplyTo'],
+    }),
+    pixels: new Scoped(manager, cursors, {
+      entity: Pixel,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['messageId', 'token'],
+    }),
+    messageOpenStats: new Scoped(manager, cursors, {
+      entity: MessageOpenStats,
+      key: 'id',
+      sorts: BY_ID,
+      defaultSort: 'id',
+      filters: ['messageId'],
+    }),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
