@@ -32,7 +32,8 @@ CREATE TABLE tracking.pixels (
     REFERENCES iam.organisations (id) ON DELETE CASCADE,
   CONSTRAINT pixels_message_fkey FOREIGN KEY (organisation_id, message_id)
     REFERENCES outreach.messages (organisation_id, id) ON DELETE CASCADE,
-  CONSTRAINT pixels_token_check CHECK (tracking.token_organisation_id(token) = organisation_id)
+  -- coalesce: a malformed token decodes to NULL, which a bare comparison would let through.
+  CONSTRAINT pixels_token_check CHECK (coalesce(tracking.token_organisation_id(token) = organisation_id, false))
 );
 COMMENT ON TABLE tracking.pixels IS
   'Open-tracking pixel of an outbound message (one per message); insert-only.';
