@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+
+/** infra/postgres/db: the migrations and the tenancy exception list. */
+export const POSTGRES_DB_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../infra/postgres/db',
+);
+export const MIGRATIONS_DIR = join(POSTGRES_DB_DIR, 'migrations');
+export const TENANCY_EXCEPTIONS_FILE = join(POSTGRES_DB_DIR, 'tenancy-exceptions.json');
+
+/** The six files that create the core schema (SPEC.md), in order. */
+export const CORE_MIGRATIONS = [
+  'V20251223_112356___base_init.sql',
+  'V20251223_112456___iam_init.sql',
+  'V20251223_112543___crm_init.sql',
+  'V20251223_125520___outreach_tracking_schemas.sql',
+  'V20251223_125614___outreach_init.sql',
+  'V20251223_125657___tracking_pixels_and_open_stats.sql',
+] as const;
+
+export const CORE_SCHEMAS = ['iam', 'crm', 'outreach', 'tracking'] as const;
+
+function versionParts(file: string): bigint[] {
+  const match = /^[VU](\d+(?:[._]\d+)*)__/.exec(file);
+  if (!match?.[1]) throw new Error(`not a versioned migration name: ${file}`);
+  return match[1].split(/[._]/).map((part) => BigInt(part));
+}
+
+/** Flyway order: version parts compared numerically, trailing zero parts ignored. */
+export function compareVersions(a: string, b: string): number {
+  const left = versionParts(a);
+  const right = versionParts(b);
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const l = left[i] ?? 0n;
+    const r = right[i] ?? 0n;
+    if (l !== r) return l < r ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Every versioned migration in the directory, in version order. */
+export function versionedMigrations(dir = MIGRATIONS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((name) => /^V.+__.*\.sql$/.test(name))
+    .sort(compareVersions);
+}
+
+/** The undo script of a versioned migration (Flyway naming: U instead of V). */
+export function undoScriptOf(versioned: string): string {
+  return `U${versioned.slice(1)}`;
+}
+
+export function readMigration(file: string, dir = MIGRATIONS_DIR): string {
+  return readFileSync(join(dir, file), 'utf8');
+}
+
+/** Runs one migration file in its own transaction, as Flyway does; rolls back on error. */
+export async function applyFile(
+  client: pg.Client,
+  file: string,
+  dir = MIGRATIONS_DIR,
+): Promise<void> {
+  const sql = readMigration(file, dir);
+  await client.query('BEGIN');
+  try {
+    await client.query(sql);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+export async function applyFiles(
+  client: pg.Client,
+  files: readonly string[],
+  dir = MIGRATIONS_DIR,
+): Promise<void> {
+  for (const file of files) await applyFile(client, file, dir);
+}

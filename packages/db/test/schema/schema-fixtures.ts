@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+
+/** Minimal valid rows, inserted with plain SQL as a superuser (row-level security does not apply). */
+
+export async function insertOrganisation(client: pg.Client, name = 'Acme SAS'): Promise<string> {
+  const id = randomUUID();
+  await client.query('INSERT INTO iam.organisations (id, name) VALUES ($1, $2)', [id, name]);
+  return id;
+}
+
+export async function insertCompany(
+  client: pg.Client,
+  organisationId: string,
+  name = 'Dupont & Fils',
+): Promise<string> {
+  const id = randomUUID();
+  await client.query(
+    'INSERT INTO crm.companies (organisation_id, id, name, website_url) VALUES ($1, $2, $3, $4)',
+    [organisationId, id, name, 'https://dupont.example.fr'],
+  );
+  return id;
+}
+
+export async function insertPerson(client: pg.Client, organisationId: string): Promise<string> {
+  const id = randomUUID();
+  await client.query(
+    'INSERT INTO crm.people (organisation_id, id, first_name, last_name) VALUES ($1, $2, $3, $4)',
+    [organisationId, id, 'Élodie', 'Martin'],
+  );
+  return id;
+}
+
+export interface ProspectIds {
+  companyId: string;
+  personId: string;
+  positionId: string;
+}
+
+/** A company, a person and the position joining them. */
+export async function insertProspect(
+  client: pg.Client,
+  organisationId: string,
+): Promise<ProspectIds> {
+  const companyId = await insertCompany(client, organisationId);
+  const personId = await insertPerson(client, organisationId);
+  const positionId = randomUUID();
+  await client.query(
+    `INSERT INTO crm.positions (organisation_id, id, person_id, company_id, title, email, email_status)
+     VALUES ($1, $2, $3, $4, 'Directrice commerciale', 'Elodie.Martin@Dupont.example.fr', 'valid')`,
+    [organisationId, positionId, personId, companyId],
+  );
+  return { companyId, personId, positionId };
+}
+
+export async function insertCampaign(client: pg.Client, organisationId: string): Promise<string> {
+  const id = randomUUID();
+  await client.query(
+    `INSERT INTO outreach.campaigns (organisation_id, id, name) VALUES ($1, $2, 'Relance Q1')`,
+    [organisationId, id],
+  );
+  return id;
+}
+
+export async function insertStep(
+  client: pg.Client,
+  organisationId: string,
+  campaignId: string,
+  stepOrder = 1,
+): Promise<string> {
+  const id = randomUUID();
+  await client.query(
+    `INSERT INTO outreach.workflow_steps
+       (organisation_id, id, campaign_id, step_order, delay_days, subject_template, body_template)
+     VALUES ($1, $2, $3, $4, 2, 'Bonjour {{first_name}}', 'Corps du message')`,
+    [organisationId, id, campaignId, stepOrder],
+  );
+  return id;
+}
+
+/** Runs an INSERT ... RETURNING id and returns the id. */
+export async function insertReturningId(
+  client: pg.Client,
+  sql: string,
+  params: unknown[],
+): Promise<string> {
+  const result = await client.query<{ id: string }>(sql, params);
+  const row = result.rows[0];
+  if (!row) throw new Error('INSERT ... RETURNING id returned no row');
+  return row.id;
+}

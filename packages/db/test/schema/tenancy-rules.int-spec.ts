@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import { CORE_SCHEMAS, TENANCY_EXCEPTIONS_FILE } from './migration-files.js';
+import { connect } from './pg-assertions.js';
+import {
+  foreignKeyHasIndex,
+  foreignKeys,
+  indexes,
+  tables,
+  type ForeignKeyInfo,
+  type IndexInfo,
+  type TableInfo,
+} from './tenancy-catalog.js';
+
+interface TenancyException {
+  schema: string;
+  table: string;
+  index: string;
+  reason: string;
+}
+
+const GLOBAL_TABLES = ['iam.organisations', 'iam.users'];
+
+function loadExceptions(): TenancyException[] {
+  const parsed = JSON.parse(readFileSync(TENANCY_EXCEPTIONS_FILE, 'utf8')) as {
+    exceptions: TenancyException[];
+  };
+  return parsed.exceptions;
+}
+
+const qualified = (item: { schema: string; table: string }): string =>
+  `${item.schema}.${item.table}`;
+
+describe('tenancy rules, checked on the catalog', () => {
+  let database: TestDatabase;
+  let client: pg.Client;
+  let allTables: TableInfo[];
+  let tenantTables: TableInfo[];
+  let allForeignKeys: ForeignKeyInfo[];
+  let allIndexes: IndexInfo[];
+  const exceptions = loadExceptions();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = await connect(database.url);
+    allTables = await tables(client, CORE_SCHEMAS);
+    tenantTables = allTables.filter((table) => !GLOBAL_TABLES.includes(qualified(table)));
+    allForeignKeys = await foreignKeys(client, CORE_SCHEMAS);
+    allIndexes = await indexes(client, CORE_SCHEMAS);
+  });
+
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  it('sees the 17 tables, 15 of them tenant tables', () => {
+    expect(allTables).toHaveLength(17);
+    expect(tenantTables).toHaveLength(15);
+  });
+
+  it('gives every tenant table organisation_id and the primary key (organisation_id, id)', () => {
+    for (const table of tenantTables) {
+      const expected =
+        qualified(table) === 'iam.organisation_users'
+          ? ['organisation_id', 'user_id']
+          : ['organisation_id', 'id'];
+      expect({ table: qualified(table), primaryKey: table.primaryKey }).toEqual({
+        table: qualified(table),
+        primaryKey: expected,
+      });
+    }
+  });
+
+  it('keys the two global tables by id alone', () => {
+    for (const table of allTables.filter((t) => GLOBAL_TABLES.includes(qualified(t)))) {
+      expect({ table: qualified(table), primaryKey: table.primaryKey }).toEqual({
+        table: qualified(table),
+        primaryKey: ['id'],
+      });
+      expect(table.columns).not.toContain('organisation_id');
+    }
+  });
+
+  it('makes every tenant row cascade away with its organisation', () => {
+    for (const table of tenantTables) {
+      const toOrganisation = allForeignKeys.filter(
+        (fk) =>
+          qualified(fk) === qualified(table) &&
+          fk.referencedSchema === 'iam' &&
+          fk.referencedTable === 'organisations',
+      );
+      expect({
+        table: qualified(table),
+        fks: toOrganisation.map((fk) => ({
+          columns: fk.columns,
+          referenced: fk.referencedColumns,
+          onDelete: fk.onDelete,
+        })),
+      }).toEqual({
+        table: qualified(table),
+        fks: [{ columns: ['organisation_id'], referenced: ['id'], onDelete: 'c' }],
+      });
+    }
+  });
+
+  it('makes every foreign key between tenant tables composite, organisation_id to organisation_id', () => {
+    const tenantNames = new Set(tenantTables.map(qualified));
+    const between = allForeignKeys.filter(
+      (fk) =>
+        tenantNames.has(qualified(fk)) &&
+        tenantNames.has(`${fk.referencedSchema}.${fk.referencedTable}`),
+    );
+    expect(between.length).toBeGreaterThanOrEqual(20);
+    for (const fk of between) {
+      const position = fk.columns.indexOf('organisation_id');
+      expect({
+        fk: fk.name,
+        composite: fk.columns.length > 1,
+        referencedAtSamePosition: position >= 0 ? fk.referencedColumns[position] : null,
+      }).toEqual({ fk: fk.name, composite: true, referencedAtSamePosition: 'organisation_id' });
+    }
+  });
+
+  it('references global tables only from organisation_id or user ids', () => {
+    const tenantNames = new Set(tenantTables.map(qualified));
+    const toGlobal = allForeignKeys.filter(
+      (fk) =>
+        tenantNames.has(qualified(fk)) &&
+        GLOBAL_TABLES.includes(`${fk.referencedSchema}.${fk.referencedTable}`),
+    );
+    for (const fk of toGlobal) {
+      expect(['organisation_id', 'user_id']).toContain(fk.columns.join(','));
+    }
+  });
+
+  it('starts every index and unique constraint of a tenant table with organisation_id, except the listed ones', () => {
+    const tenantNames = new Set(tenantTables.map(qualified));
+    const listed = new Set(exceptions.map((entry) => `${entry.schema}.${entry.index}`));
+    const offenders = allIndexes
+      .filter((index) => tenantNames.has(qualified(index)))
+      .filter((index) => index.keys[0] !== 'organisation_id')
+      .filter((index) => !listed.has(`${index.schema}.${index.name}`))
+      .map((index) => `${qualified(index)}: ${index.name} (${index.keys.join(', ')})`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('never leaves organisation_id out of a unique index on a tenant table, listed or not', () => {
+    const tenantNames = new Set(tenantTables.map(qualified));
+    const offenders = allIndexes
+      .filter((index) => tenantNames.has(qualified(index)) && index.unique)
+      .filter((index) => !index.keys.includes('organisation_id'))
+      .map((index) => index.name);
+    expect(offenders).toEqual([]);
+  });
+
+  it('lists only exceptions that exist, are needed, are not unique and give a reason', () => {
+    expect(exceptions.length).toBeGreaterThan(0);
+    for (const entry of exceptions) {
+      const index = allIndexes.find(
+        (candidate) =>
+          candidate.schema === entry.schema &&
+          candidate.table === entry.table &&
+          candidate.name === entry.index,
+      );
+      expect({ entry: entry.index, found: index !== undefined }).toEqual({
+        entry: entry.index,
+        found: true,
+      });
+      if (!index) continue;
+      expect({
+        entry: entry.index,
+        needed: index.keys[0] !== 'organisation_id',
+        unique: index.unique,
+        reasonGiven: entry.reason.trim().length >= 20,
+      }).toEqual({ entry: entry.index, needed: true, unique: false, reasonGiven: true });
+    }
+  });
+
+  it('backs every foreign key with an index on the referencing columns', () => {
+    expect(allForeignKeys.length).toBeGreaterThan(30);
+    const missing = allForeignKeys
+      .filter((fk) => !foreignKeyHasIndex(fk, allIndexes))
+      .map((fk) => `${qualified(fk)}.${fk.name} (${fk.columns.join(', ')})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('the foreign-key index check itself rejects an unindexed foreign key', () => {
+    const fake: ForeignKeyInfo = {
+      schema: 'crm',
+      table: 'positions',
+      name: 'fake',
+      columns: ['organisation_id', 'title'],
+      referencedSchema: 'crm',
+      referencedTable: 'people',
+      referencedColumns: ['organisation_id', 'id'],
+      onDelete: 'a',
+    };
+    expect(foreignKeyHasIndex(fake, allIndexes)).toBe(false);
+  });
+});
