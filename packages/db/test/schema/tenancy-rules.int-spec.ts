@@ -135,24 +135,48 @@ describe('tenancy rules, checked on the catalog', () => {
     }
   });
 
-  it('starts every index and unique constraint of a tenant table with organisation_id, except the listed ones', () => {
+  const unlisted = (candidates: readonly IndexInfo[]): string[] => {
     const tenantNames = new Set(tenantTables.map(qualified));
     const listed = new Set(exceptions.map((entry) => `${entry.schema}.${entry.index}`));
-    const offenders = allIndexes
+    return candidates
       .filter((index) => tenantNames.has(qualified(index)))
       .filter((index) => index.keys[0] !== 'organisation_id')
       .filter((index) => !listed.has(`${index.schema}.${index.name}`))
       .map((index) => `${qualified(index)}: ${index.name} (${index.keys.join(', ')})`);
-    expect(offenders).toEqual([]);
-  });
+  };
 
-  it('never leaves organisation_id out of a unique index on a tenant table, listed or not', () => {
+  const uniqueWithoutOrganisation = (candidates: readonly IndexInfo[]): string[] => {
     const tenantNames = new Set(tenantTables.map(qualified));
-    const offenders = allIndexes
+    return candidates
       .filter((index) => tenantNames.has(qualified(index)) && index.unique)
       .filter((index) => !index.keys.includes('organisation_id'))
       .map((index) => index.name);
-    expect(offenders).toEqual([]);
+  };
+
+  it('starts every index and unique constraint of a tenant table with organisation_id, except the listed ones', () => {
+    expect(unlisted(allIndexes)).toEqual([]);
+  });
+
+  it('never leaves organisation_id out of a unique index on a tenant table, listed or not', () => {
+    expect(uniqueWithoutOrganisation(allIndexes)).toEqual([]);
+  });
+
+  it('the index rules flag an index that breaks them (checked inside a rolled-back transaction)', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('CREATE INDEX companies_bad_name_idx ON crm.companies (name)');
+      await client.query(
+        'CREATE UNIQUE INDEX companies_bad_pharow_key ON crm.companies (pharow_company_id)',
+      );
+      const broken = await indexes(client, CORE_SCHEMAS);
+      expect(unlisted(broken)).toEqual([
+        'crm.companies: companies_bad_name_idx (name)',
+        'crm.companies: companies_bad_pharow_key (pharow_company_id)',
+      ]);
+      expect(uniqueWithoutOrganisation(broken)).toEqual(['companies_bad_pharow_key']);
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 
   it('lists only exceptions that exist, are needed, are not unique and give a reason', () => {
