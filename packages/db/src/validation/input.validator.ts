@@ -50,6 +50,23 @@ export function validateColumnValue(
     return;
   }
   const type = String(column.type);
+  if (column.isArray) {
+    if (!Array.isArray(value)) fail(metadata, column, 'invalid_value', 'must be an array');
+    for (const item of value as unknown[]) {
+      if (item === null) fail(metadata, column, 'invalid_value', 'must not contain null');
+      validateScalar(metadata, column, type, item);
+    }
+    return;
+  }
+  validateScalar(metadata, column, type, value);
+}
+
+function validateScalar(
+  metadata: EntityMetadata,
+  column: ColumnMetadata,
+  type: string,
+  value: unknown,
+): void {
   if (column.enum) {
     if (!column.enum.includes(value as string)) {
       fail(
@@ -109,6 +126,12 @@ export function validateColumnValue(
   if (DATE_TYPES.has(type)) {
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
       fail(metadata, column, 'invalid_value', 'must be a valid Date');
+    }
+    return;
+  }
+  if (type === 'time') {
+    if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value)) {
+      fail(metadata, column, 'invalid_value', 'must be a time HH:MM or HH:MM:SS');
     }
     return;
   }
