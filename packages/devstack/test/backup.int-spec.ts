@@ -26,6 +26,9 @@ import { handOver, serviceIdentity, type SpawnIdentity } from '../src/process-us
 
 const BACKUP_SH = fileURLToPath(new URL('../../../infra/backup/backup.sh', import.meta.url));
 const RESTORE_SH = fileURLToPath(new URL('../../../infra/backup/restore.sh', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(
+  new URL('../../../infra/postgres/db/migrations/', import.meta.url),
+);
 const RESTORE_CHECK_SH = fileURLToPath(
   new URL('../../../infra/backup/restore-check.sh', import.meta.url),
 );
@@ -89,7 +92,7 @@ async function fingerprint(database: string): Promise<Record<string, string>> {
   return admin(database, async (c) => {
     const tables = await c.query<{ t: string }>(
       `SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables
-        WHERE schemaname IN ('public', 'iam', 'crm') ORDER BY 1`,
+        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
     );
     const out: Record<string, string> = {};
     for (const { t } of tables.rows) {
@@ -99,7 +102,7 @@ async function fingerprint(database: string): Promise<Record<string, string>> {
       out[t] = `${rows[0]?.n ?? '?'}:${rows[0]?.h ?? ''}`;
     }
     const rls = await c.query<{ t: string; f: boolean; p: string }>(
-      `SELECT c.relname AS t, c.relforcerowsecurity AS f, string_agg(p.polname, ',') AS p
+      `SELECT c.relname AS t, c.relforcerowsecurity AS f, string_agg(p.polname, ',' ORDER BY p.polname) AS p
          FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid GROUP BY 1, 2 ORDER BY 1`,
     );
     for (const row of rls.rows) out[`rls:${row.t}`] = `${row.f}:${row.p}`;
@@ -217,6 +220,68 @@ describe('backup.sh then restore.sh', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^restore: error: database '.*' already exists/);
   });
+});
+
+describe('backup and restore of the real platform schema', () => {
+  it('round-trips a database migrated with infra/postgres/db/migrations (RLS, grants, triggers)', async () => {
+    const migrated = `bk_mig_${RUN}`;
+    createdDatabases.add(migrated);
+    await admin('postgres', (c) => c.query(`CREATE DATABASE ${migrated}`));
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^V.+\.sql$/.test(f))
+      .sort();
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const file of files) {
+      const applied = spawnSync(
+        'psql',
+        [
+          '-X',
+          '-q',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '--single-transaction',
+          '-d',
+          migrated,
+          '-f',
+          join(MIGRATIONS_DIR, file),
+        ],
+        { env: { ...process.env, ...PG }, encoding: 'utf8' },
+      );
+      if (applied.status !== 0) throw new Error(`${file} does not apply: ${applied.stderr}`);
+    }
+    await admin(migrated, async (c) => {
+      await c.query(`
+        CREATE TABLE public.flyway_schema_history (installed_rank int PRIMARY KEY,
+          version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL,
+          script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL,
+          installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL,
+          success boolean NOT NULL)`);
+      for (const [index, file] of files.entries()) {
+        const version = (/^V([^_]+(?:_[^_]+)?)__/.exec(file)?.[1] ?? '').replace('_', '.');
+        await c.query(
+          `INSERT INTO flyway_schema_history VALUES ($1, $2, $3, 'SQL', $4, 0, 'test', now(), 1, true)`,
+          [index + 1, version, file, file],
+        );
+      }
+      await c.query(`
+        INSERT INTO iam.organisations (id, name)
+          SELECT gen_random_uuid(), 'Organisation ' || g FROM generate_series(1, 5) g;
+        INSERT INTO crm.companies (organisation_id, id, name, website_url)
+          SELECT o.id, gen_random_uuid(), o.name || ' client ' || g, 'https://client' || g || '.fr'
+            FROM iam.organisations o, generate_series(1, 40) g;`);
+    });
+    const dir = newDir('migrated');
+    expect(backup(dir, { PGDATABASE: migrated }).stderr).toBe('');
+    const target = `bk_mig_restored_${RUN}`;
+    const restored = restore(join(dir, dumpsIn(dir)[0] ?? ''), target);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain(`flyway history ok: ${files.length} migration(s)`);
+    expect(restored.stdout).toContain('rows crm.companies 200');
+    const [source, copy] = await Promise.all([fingerprint(migrated), fingerprint(target)]);
+    expect(Object.keys(source).filter((k) => k.startsWith('rls:')).length).toBeGreaterThan(5);
+    expect(copy).toEqual(source);
+  }, 60_000);
 });
 
 describe('restore-check.sh', () => {
