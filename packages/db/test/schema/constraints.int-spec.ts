@@ -1,33 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@outreach/testing';
-import { CHECK_VIOLATION, UNIQUE_VIOLATION, connect, expectPgError } from './pg-assertions.js';
+import { CHECK_VIOLATION, UNIQUE_VIOLATION, expectPgError } from './pg-assertions.js';
 import {
   insertCampaign,
   insertCompany,
+  insertEnrollment,
   insertOrganisation,
   insertProspect,
   insertReturningId,
   insertStep,
 } from './schema-fixtures.js';
+import { useSchemaDatabase } from './schema-database.js';
 
 /** Luhn-valid SIRENs (Total: 542051180, La Poste: 356000000). */
 const VALID_SIRENS = ['542051180', '356000000', '732829320'];
 
 describe('constraints: CHECKs, uniqueness, triggers', () => {
-  let database: TestDatabase;
+  const db = useSchemaDatabase();
   let client: pg.Client;
   let org: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    client = await connect(database.url);
+    client = db.client;
     org = await insertOrganisation(client, 'Contraintes');
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
   });
 
   const insertCompanyWith = (set: string, value: unknown): Promise<pg.QueryResult> =>
@@ -269,11 +264,7 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
       );
 
       const { positionId } = await insertProspect(client, org);
-      const enrollmentId = await insertReturningId(
-        client,
-        `INSERT INTO outreach.campaign_enrollments (organisation_id, campaign_id, position_id) VALUES ($1, $2, $3) RETURNING id`,
-        [org, campaignId, positionId],
-      );
+      const enrollmentId = await insertEnrollment(client, org, campaignId, positionId);
       await expectPgError(
         client.query(`UPDATE outreach.campaign_enrollments SET status = 'exited' WHERE id = $1`, [
           enrollmentId,

@@ -89,3 +89,31 @@ export async function insertReturningId(
   if (!row) throw new Error('INSERT ... RETURNING id returned no row');
   return row.id;
 }
+
+export async function insertEnrollment(
+  client: pg.Client,
+  organisationId: string,
+  campaignId: string,
+  positionId: string,
+): Promise<string> {
+  return insertReturningId(
+    client,
+    `INSERT INTO outreach.campaign_enrollments (organisation_id, campaign_id, position_id)
+     VALUES ($1, $2, $3) RETURNING id`,
+    [organisationId, campaignId, positionId],
+  );
+}
+
+/** A task due now; `insertTask(...)` again for the same enrollment and step must fail. */
+export function insertTask(
+  client: pg.Client,
+  organisationId: string,
+  ids: { campaignId: string; enrollmentId: string; stepId: string },
+): Promise<string> {
+  return insertReturningId(
+    client,
+    `INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
+     VALUES ($1, $2, $3, $4, now()) RETURNING id`,
+    [organisationId, ids.campaignId, ids.enrollmentId, ids.stepId],
+  );
+}

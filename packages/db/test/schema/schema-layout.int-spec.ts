@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import { CORE_SCHEMAS } from './migration-files.js';
-import { connect } from './pg-assertions.js';
 import { tables } from './tenancy-catalog.js';
+import { useSchemaDatabase } from './schema-database.js';
 
 /** SPEC.md: exactly these tables, and nothing else, in the four schemas. */
 const EXPECTED_TABLES: Record<(typeof CORE_SCHEMAS)[number], string[]> = {
@@ -30,17 +29,11 @@ const IMMUTABLE_TABLES = [
 ];
 
 describe('schema layout', () => {
-  let database: TestDatabase;
+  const db = useSchemaDatabase();
   let client: pg.Client;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    client = await connect(database.url);
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
+  beforeAll(() => {
+    client = db.client;
   });
 
   it('has exactly the four application schemas besides public', async () => {

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import { CORE_SCHEMAS, TENANCY_EXCEPTIONS_FILE } from './migration-files.js';
-import { connect } from './pg-assertions.js';
 import {
   foreignKeyHasIndex,
   foreignKeys,
@@ -12,6 +10,7 @@ import {
   type IndexInfo,
   type TableInfo,
 } from './tenancy-catalog.js';
+import { useSchemaDatabase } from './schema-database.js';
 
 interface TenancyException {
   schema: string;
@@ -33,7 +32,7 @@ const qualified = (item: { schema: string; table: string }): string =>
   `${item.schema}.${item.table}`;
 
 describe('tenancy rules, checked on the catalog', () => {
-  let database: TestDatabase;
+  const db = useSchemaDatabase();
   let client: pg.Client;
   let allTables: TableInfo[];
   let tenantTables: TableInfo[];
@@ -42,17 +41,11 @@ describe('tenancy rules, checked on the catalog', () => {
   const exceptions = loadExceptions();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    client = await connect(database.url);
+    client = db.client;
     allTables = await tables(client, CORE_SCHEMAS);
     tenantTables = allTables.filter((table) => !GLOBAL_TABLES.includes(qualified(table)));
     allForeignKeys = await foreignKeys(client, CORE_SCHEMAS);
     allIndexes = await indexes(client, CORE_SCHEMAS);
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
   });
 
   it('sees the 17 tables, 15 of them tenant tables', () => {

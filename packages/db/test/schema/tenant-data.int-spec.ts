@@ -1,34 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '@outreach/testing';
-import {
-  FOREIGN_KEY_VIOLATION,
-  UNIQUE_VIOLATION,
-  connect,
-  expectPgError,
-} from './pg-assertions.js';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, expectPgError } from './pg-assertions.js';
 import {
   insertCampaign,
   insertCompany,
+  insertEnrollment,
   insertOrganisation,
   insertPerson,
   insertProspect,
   insertReturningId,
   insertStep,
+  insertTask,
 } from './schema-fixtures.js';
+import { useSchemaDatabase } from './schema-database.js';
 
 describe('tenant data: inserts, the full chain, isolation', () => {
-  let database: TestDatabase;
+  const db = useSchemaDatabase();
   let client: pg.Client;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    client = await connect(database.url);
-  });
-
-  afterAll(async () => {
-    await client.end();
-    await database.drop();
+  beforeAll(() => {
+    client = db.client;
   });
 
   it('accepts the two minimal inserts of SPEC.md', async () => {
@@ -98,12 +89,7 @@ describe('tenant data: inserts, the full chain, isolation', () => {
        VALUES ($1, $2, $3, $4)`,
       [org, enrollmentId, experimentId, variantA],
     );
-    const taskId = await insertReturningId(
-      client,
-      `INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
-       VALUES ($1, $2, $3, $4, now()) RETURNING id`,
-      [org, campaignId, enrollmentId, stepId],
-    );
+    const taskId = await insertTask(client, org, { campaignId, enrollmentId, stepId });
     const messageId = await insertReturningId(
       client,
       `INSERT INTO outreach.messages (organisation_id, direction, status, enrollment_id, task_id, position_id,
@@ -211,19 +197,14 @@ describe('tenant data: inserts, the full chain, isolation', () => {
       ),
       { code: FOREIGN_KEY_VIOLATION, constraint: 'campaign_enrollments_current_step_fkey' },
     );
-    const enrollment1 = await insertReturningId(
-      client,
-      `INSERT INTO outreach.campaign_enrollments (organisation_id, campaign_id, position_id)
-       VALUES ($1, $2, $3) RETURNING id`,
-      [org, campaign1, positionId],
-    );
+    const enrollment1 = await insertEnrollment(client, org, campaign1, positionId);
     // A task's step must belong to its enrollment's campaign.
     await expectPgError(
-      client.query(
-        `INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
-         VALUES ($1, $2, $3, $4, now())`,
-        [org, campaign1, enrollment1, stepOf2],
-      ),
+      insertTask(client, org, {
+        campaignId: campaign1,
+        enrollmentId: enrollment1,
+        stepId: stepOf2,
+      }),
       { code: FOREIGN_KEY_VIOLATION, constraint: 'tasks_step_fkey' },
     );
     // The winner must be a variant of the same experiment.
@@ -268,26 +249,12 @@ describe('tenant data: inserts, the full chain, isolation', () => {
     const { positionId } = await insertProspect(client, org);
     const campaignId = await insertCampaign(client, org);
     const stepId = await insertStep(client, org, campaignId);
-    const enrollmentId = await insertReturningId(
-      client,
-      `INSERT INTO outreach.campaign_enrollments (organisation_id, campaign_id, position_id)
-       VALUES ($1, $2, $3) RETURNING id`,
-      [org, campaignId, positionId],
-    );
-    const taskId = await insertReturningId(
-      client,
-      `INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
-       VALUES ($1, $2, $3, $4, now()) RETURNING id`,
-      [org, campaignId, enrollmentId, stepId],
-    );
-    await expectPgError(
-      client.query(
-        `INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
-         VALUES ($1, $2, $3, $4, now())`,
-        [org, campaignId, enrollmentId, stepId],
-      ),
-      { code: UNIQUE_VIOLATION, constraint: 'tasks_enrollment_step_key' },
-    );
+    const enrollmentId = await insertEnrollment(client, org, campaignId, positionId);
+    const taskId = await insertTask(client, org, { campaignId, enrollmentId, stepId });
+    await expectPgError(insertTask(client, org, { campaignId, enrollmentId, stepId }), {
+      code: UNIQUE_VIOLATION,
+      constraint: 'tasks_enrollment_step_key',
+    });
     const send = (): Promise<pg.QueryResult> =>
       client.query(
         `INSERT INTO outreach.messages (organisation_id, direction, status, task_id, from_email, to_email)
