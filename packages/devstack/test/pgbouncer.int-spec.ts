@@ -155,6 +155,12 @@ describe('pgbouncer in transaction mode in front of PostgreSQL 18', () => {
     await expect(client.connect()).rejects.toThrow(/authentication failed/);
   });
 
+  it('refuses a start-up statement_timeout it could not apply per client', async () => {
+    const client = new pg.Client({ connectionString: appUrl(), statement_timeout: 1000 });
+    client.on('error', () => undefined);
+    await expect(client.connect()).rejects.toThrow(/unsupported startup parameter/);
+  });
+
   it('refuses a database it does not serve', async () => {
     const client = new pg.Client({
       connectionString: bouncer.url({ user: APP_USER, password: APP_PASSWORD, database: 'other' }),
