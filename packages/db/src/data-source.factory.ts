@@ -58,7 +58,8 @@ export function createDataSource(config: DatabaseConfig): DataSource {
     installExtensions: false,
     poolSize,
     connectTimeoutMS: config.connectTimeoutMs ?? 5_000,
-    logging: config.logging ?? ['error'],
+    // Off by default: failed queries would be logged with their parameters (personal data).
+    logging: config.logging ?? false,
     extra: {
       max: poolSize,
       idleTimeoutMillis: config.idleTimeoutMs ?? 30_000,
