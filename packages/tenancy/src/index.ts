@@ -43,7 +43,8 @@ export type { OrganisationRole, Permission } from './permissions/permissions.js'
 export { AuthGuard } from './guards/auth.guard.js';
 export { OrganisationGuard } from './guards/organisation.guard.js';
 export { MembershipResolver } from './guards/membership.resolver.js';
-export type { Membership, MembershipStatus } from './guards/membership.resolver.js';
+export type { Membership } from './guards/membership.resolver.js';
+export type { MembershipStatus } from '@outreach/db';
 export {
   ORGANISATION_PARAM,
   routeAccess,

@@ -1,7 +1,8 @@
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
 import type { Permission } from '../permissions/permissions.js';
 
-export const IS_PUBLIC_KEY = 'outreach:tenancy:public';
+/** A plain string so that packages without this dependency (service-kit's health) can set it. */
+export const IS_PUBLIC_KEY = 'outreach:public';
 export const PERMISSION_KEY = 'outreach:tenancy:permission';
 
 /** The route needs no token (health, docs). Everything else requires authentication. */

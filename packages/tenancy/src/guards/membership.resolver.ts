@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { asOrganisationId, runInTenantTransaction } from '@outreach/db';
+import { asOrganisationId, runInTenantTransaction, type MembershipStatus } from '@outreach/db';
 import type { DataSource } from 'typeorm';
 import { isOrganisationRole, type OrganisationRole } from '../permissions/permissions.js';
 import { TENANCY_OPTIONS, type TenancyOptions } from '../tenancy.options.js';
-
-export type MembershipStatus = 'invited' | 'active' | 'suspended';
 
 export interface Membership {
   role: OrganisationRole;

@@ -1,6 +1,8 @@
-/** Roles of `iam.organisation_users.role`, strongest first. */
-export const ORGANISATION_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
-export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
+import { ORGANISATION_ROLES, type OrganisationRole } from '@outreach/db';
+
+// Roles of `iam.organisation_users.role` (one source: packages/db), strongest first.
+export { ORGANISATION_ROLES };
+export type { OrganisationRole };
 
 export const PERMISSIONS = [
   'organisation:read',
