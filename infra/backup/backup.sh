@@ -25,20 +25,11 @@
 set -euo pipefail
 
 readonly PROG=backup
-die() {
-  local code=$1
-  shift
-  echo "${PROG}: error: $*" >&2
-  exit "$code"
-}
-log() { echo "${PROG}: $*"; }
-one_line() { tr '\n' ' ' | sed -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//'; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 is_count() { [[ $1 =~ ^[0-9]+$ ]]; }
 
-for tool in pg_dump pg_restore sha256sum; do
-  command -v "$tool" >/dev/null 2>&1 || die 2 "$tool not found on PATH: install the PostgreSQL client matching the server's major version"
-done
+require_tools pg_dump pg_restore sha256sum
 
 [[ -n ${BACKUP_DIR:-} ]] || die 2 "BACKUP_DIR is not set: set it to the directory that keeps the dumps"
 [[ -n ${PGDATABASE:-} ]] || die 2 "PGDATABASE is not set: set it to the database to back up"

@@ -4,13 +4,11 @@
 # the crontab, optionally takes a first backup, then runs busybox crond in the foreground.
 set -euo pipefail
 
-die() {
-  echo "backup-cron: error: $*" >&2
-  exit 2
-}
+readonly PROG=backup-cron
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ -n ${BACKUP_DIR:-} ]] || die "BACKUP_DIR is not set"
-[[ -n ${PGHOST:-} && -n ${PGDATABASE:-} ]] || die "PGHOST and PGDATABASE must be set"
+[[ -n ${BACKUP_DIR:-} ]] || die 2 "BACKUP_DIR is not set"
+[[ -n ${PGHOST:-} && -n ${PGDATABASE:-} ]] || die 2 "PGHOST and PGDATABASE must be set"
 mkdir -p /run/backup "$BACKUP_DIR"
 umask 077
 # `export -p` quotes values safely; keep only what the jobs need (passwords stay in a 0600 file).

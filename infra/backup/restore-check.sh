@@ -4,18 +4,16 @@
 # drops the scratch database whatever happened. Exit code: restore.sh's (0 = usable).
 set -euo pipefail
 
-die() {
-  echo "restore-check: error: $*" >&2
-  exit 2
-}
+readonly PROG=restore-check
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ -n ${BACKUP_DIR:-} ]] || die "BACKUP_DIR is not set: set it to the directory that keeps the dumps"
-[[ -d $BACKUP_DIR ]] || die "BACKUP_DIR '$BACKUP_DIR' does not exist"
+[[ -n ${BACKUP_DIR:-} ]] || die 2 "BACKUP_DIR is not set: set it to the directory that keeps the dumps"
+[[ -d $BACKUP_DIR ]] || die 2 "BACKUP_DIR '$BACKUP_DIR' does not exist"
 # Newest by the UTC timestamp at the end of the name (<db>-YYYYMMDDTHHMMSSZ.dump).
 newest=$(find "$BACKUP_DIR" -maxdepth 1 -type f -name '*.dump' ! -name '.*' -print |
   awk -F/ '{ n = $NF; sub(/\.dump$/, "", n); print substr(n, length(n) - 15) "\t" $0 }' |
   sort | tail -n 1 | cut -f2)
-[[ -n $newest ]] || die "no dump in '$BACKUP_DIR' to check"
+[[ -n $newest ]] || die 2 "no dump in '$BACKUP_DIR' to check"
 
 scratch="restore_check_$(date -u +%Y%m%d%H%M%S)_$$"
 here=$(cd "$(dirname "$0")" && pwd)

@@ -19,22 +19,13 @@
 set -euo pipefail
 
 readonly PROG=restore
-die() {
-  local code=$1
-  shift
-  echo "${PROG}: error: $*" >&2
-  exit "$code"
-}
-log() { echo "${PROG}: $*"; }
-one_line() { tr '\n' ' ' | sed -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//'; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $# -eq 2 ]] || die 2 "usage: restore.sh DUMP TARGET_DB (got $# arguments)"
 dump=$1
 target=$2
 
-for tool in pg_restore psql sha256sum; do
-  command -v "$tool" >/dev/null 2>&1 || die 2 "$tool not found on PATH: install the PostgreSQL client matching the server's major version"
-done
+require_tools pg_restore psql sha256sum
 [[ -f $dump ]] || die 2 "dump file '$dump' not found"
 [[ -r $dump ]] || die 2 "dump file '$dump' is not readable by $(id -un)"
 [[ $target =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || die 2 "TARGET_DB '$target' is not a plain database name: use lower-case letters, digits and '_'"

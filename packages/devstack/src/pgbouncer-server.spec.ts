@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PgBouncerServer, PRODUCTION_PGBOUNCER_INI, parseIni } from './pgbouncer-server.js';
+import {
+  PgBouncerServer,
+  PRODUCTION_PGBOUNCER_INI,
+  parseIni,
+  type PgBouncerServerOptions,
+} from './pgbouncer-server.js';
 
 const POSTGRES_MAX_CONNECTIONS = 100;
 const SUPERUSER_RESERVED = 3;
@@ -61,14 +66,17 @@ describe('PgBouncerServer runtime configuration', () => {
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-
-  it('overrides only local-run settings and keeps the production pool mode', () => {
-    const server = new PgBouncerServer({
+  const serverWith = (options: Partial<PgBouncerServerOptions> = {}): PgBouncerServer =>
+    new PgBouncerServer({
       port: 16432,
       dir,
       postgres: { host: '127.0.0.1', port: 15432 },
-      users: [{ name: 'app', password: 'pw' }],
+      users: [],
+      ...options,
     });
+
+  it('overrides only local-run settings and keeps the production pool mode', () => {
+    const server = serverWith({ users: [{ name: 'app', password: 'pw' }] });
     const settings = server.effectiveSettings;
     expect(settings).toMatchObject({
       listen_addr: '127.0.0.1',
@@ -82,11 +90,7 @@ describe('PgBouncerServer runtime configuration', () => {
   });
 
   it('caps every pool at poolSize when given', () => {
-    const server = new PgBouncerServer({
-      port: 16432,
-      dir,
-      postgres: { host: '127.0.0.1', port: 15432 },
-      users: [],
+    const server = serverWith({
       poolSize: 7,
       maxClientConn: 600,
     });
@@ -100,11 +104,7 @@ describe('PgBouncerServer runtime configuration', () => {
   });
 
   it('rejects a pool size that is not a positive integer', () => {
-    const server = new PgBouncerServer({
-      port: 16432,
-      dir,
-      postgres: { host: '127.0.0.1', port: 15432 },
-      users: [],
+    const server = serverWith({
       poolSize: 0,
     });
     expect(() => server.effectiveSettings).toThrow('poolSize must be a positive integer');
@@ -113,11 +113,7 @@ describe('PgBouncerServer runtime configuration', () => {
   it('derives from another config file when asked', () => {
     const custom = join(dir, 'custom.ini');
     writeFileSync(custom, '[databases]\n[pgbouncer]\npool_mode = session\nmax_client_conn = 5\n');
-    const server = new PgBouncerServer({
-      port: 16432,
-      dir,
-      postgres: { host: '127.0.0.1', port: 15432 },
-      users: [],
+    const server = serverWith({
       configFile: custom,
     });
     expect(server.effectiveSettings).toMatchObject({
@@ -128,12 +124,7 @@ describe('PgBouncerServer runtime configuration', () => {
   });
 
   it('builds client URLs with encoded credentials', () => {
-    const server = new PgBouncerServer({
-      port: 16432,
-      dir,
-      postgres: { host: '127.0.0.1', port: 15432 },
-      users: [],
-    });
+    const server = serverWith();
     expect(server.url({ user: 'app', password: 'p@ss/word', database: 'outreach' })).toBe(
       'postgres://app:p%40ss%2Fword@127.0.0.1:16432/outreach',
     );

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -578,29 +577,26 @@ describe('backup.sh against a server of another major version or with a wrong pa
     await server.stop();
   });
 
-  it('a wrong password', () => {
-    const dir = newDir('wrong-password');
+  it.each([
+    {
+      problem: 'a wrong password',
+      password: 'wrong-password',
+      error: /^backup: error: pg_dump of 'postgres' failed: .*password authentication failed/,
+    },
+    {
+      problem: 'a pg_dump older than the server',
+      password: 'right-password',
+      error: /^backup: error: pg_dump of 'postgres' failed: .*server version mismatch/,
+    },
+  ])('$problem', ({ problem, password, error }) => {
+    const dir = newDir(problem.replaceAll(' ', '-'));
     const result = backup(dir, {
       PGPORT: String(server.port),
       PGDATABASE: 'postgres',
-      PGPASSWORD: 'wrong-password',
+      PGPASSWORD: password,
     });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(
-      /^backup: error: pg_dump of 'postgres' failed: .*password authentication failed/,
-    );
-    expect(existsSync(dir) && dumpsIn(dir)).toEqual([]);
-  });
-
-  it('a pg_dump older than the server', () => {
-    const dir = newDir('mismatch');
-    const result = backup(dir, {
-      PGPORT: String(server.port),
-      PGDATABASE: 'postgres',
-      PGPASSWORD: 'right-password',
-    });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/server version mismatch/);
+    expect(result.stderr).toMatch(error);
     expect(readdirSync(dir).filter((f) => f !== '.lock')).toEqual([]);
   });
 });
