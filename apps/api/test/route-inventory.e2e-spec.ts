@@ -1,0 +1,80 @@
+import { ApiHarness } from './support/api-harness.js';
+import { describeAccess, routeInventory } from './support/route-inventory.js';
+
+/**
+ * Every route is guarded or explicitly public, and this list says which. A new route shows up
+ * here as a failing diff: add it with its access (and a case in cross-tenant.e2e-spec.ts).
+ */
+describe('route inventory (e2e)', () => {
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start();
+  });
+
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('lists every route with its protection', () => {
+    const routes = routeInventory(api.app).map(
+      (route) => `${route.method.padEnd(6)} ${route.path} → ${describeAccess(route.access)}`,
+    );
+    expect(routes).toEqual([
+      'GET    /health/live → public',
+      'GET    /health/ready → public',
+      'POST   /organisations → authenticated',
+      'GET    /organisations/:organisationId → organisation:organisation:read',
+      'PATCH  /organisations/:organisationId → organisation:organisation:write',
+      'GET    /organisations/:organisationId/companies → organisation:companies:read',
+      'POST   /organisations/:organisationId/companies → organisation:companies:write',
+      'DELETE /organisations/:organisationId/companies/:companyId → organisation:companies:write',
+      'GET    /organisations/:organisationId/companies/:companyId → organisation:companies:read',
+      'PATCH  /organisations/:organisationId/companies/:companyId → organisation:companies:write',
+      'GET    /organisations/:organisationId/members → organisation:members:read',
+      'POST   /organisations/:organisationId/members → organisation:members:write',
+      'DELETE /organisations/:organisationId/members/:userId → organisation:members:write',
+      'PATCH  /organisations/:organisationId/members/:userId → organisation:members:write',
+      'GET    /organisations/:organisationId/people → organisation:people:read',
+      'POST   /organisations/:organisationId/people → organisation:people:write',
+      'DELETE /organisations/:organisationId/people/:personId → organisation:people:write',
+      'GET    /organisations/:organisationId/people/:personId → organisation:people:read',
+      'PATCH  /organisations/:organisationId/people/:personId → organisation:people:write',
+      'GET    /organisations/:organisationId/positions → organisation:positions:read',
+      'POST   /organisations/:organisationId/positions → organisation:positions:write',
+      'DELETE /organisations/:organisationId/positions/:positionId → organisation:positions:write',
+      'GET    /organisations/:organisationId/positions/:positionId → organisation:positions:read',
+      'PATCH  /organisations/:organisationId/positions/:positionId → organisation:positions:write',
+    ]);
+  });
+
+  it('has no misconfigured route and no unprotected organisation route', () => {
+    const bad = routeInventory(api.app).filter(
+      (route) =>
+        route.access.kind === 'misconfigured' ||
+        (route.path.includes(':organisationId') && route.access.kind !== 'organisation'),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('mounts every listed route in Fastify', () => {
+    const fastify = api.app.getHttpAdapter().getInstance();
+    const missing = routeInventory(api.app).filter(
+      (route) => !fastify.hasRoute({ method: route.method as 'GET', url: route.path }),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('refuses a request without a token on every non-public route', async () => {
+    for (const route of routeInventory(api.app)) {
+      if (route.access.kind === 'public') continue;
+      const path = route.path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+      const body = ['POST', 'PATCH'].includes(route.method) ? {} : undefined;
+      const response = await api.request(route.method, path, { body });
+      expect({ route: `${route.method} ${route.path}`, status: response.status }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+      });
+    }
+  });
+});
