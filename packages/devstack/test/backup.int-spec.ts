@@ -1,12 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ const RESTORE_SH = fileURLToPath(new URL('../../../infra/backup/restore.sh', imp
 const MIGRATIONS_DIR = fileURLToPath(
   new URL('../../../infra/postgres/db/migrations/', import.meta.url),
 );
+const BACKUP_SCRIPTS = fileURLToPath(new URL('../../../infra/backup/', import.meta.url));
 const RESTORE_CHECK_SH = fileURLToPath(
   new URL('../../../infra/backup/restore-check.sh', import.meta.url),
 );
@@ -281,6 +284,91 @@ describe('backup and restore of the real platform schema', () => {
     expect(Object.keys(source).filter((k) => k.startsWith('rls:')).length).toBeGreaterThan(5);
     expect(copy).toEqual(source);
   }, 60_000);
+});
+
+describe('the compose backup service scripts', () => {
+  it('cron-entrypoint.sh hands the settings to the crontab jobs, which start with an empty environment', () => {
+    const dir = newDir('cron');
+    const envFile = join(dir, 'env');
+    const started = runScript(join(BACKUP_SCRIPTS, 'cron-entrypoint.sh'), [], {
+      BACKUP_DIR: join(dir, 'backups'),
+      BACKUP_ENV_FILE: envFile,
+      CRONTABS_DIR: join(dir, 'crontabs'),
+      BACKUP_CRON_EXEC: 'true',
+      KEEP_DAILY: "it's 3",
+    });
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    const crontab = readFileSync(join(dir, 'crontabs', 'root'), 'utf8');
+    expect(crontab).toBe(readFileSync(join(BACKUP_SCRIPTS, 'crontab'), 'utf8'));
+    const jobs = crontab
+      .split('\n')
+      .filter((line) => /^[0-9*]/.test(line))
+      .map((line) => line.split(/\s+/).slice(5).join(' '));
+    expect(jobs).toHaveLength(2);
+    const backupJob = jobs.find((job) => job.includes('backup.sh')) ?? '';
+    // Run the job line as crond would (sh -c, no environment), with this checkout's paths.
+    const command = backupJob
+      .replace('/run/backup/env', envFile)
+      .replace('/opt/backup/', BACKUP_SCRIPTS)
+      .replace(/\s*>\/proc\/1\/fd\/1 2>\/proc\/1\/fd\/2/, '');
+    const ran = spawnSync('sh', ['-c', `${command}; echo "KEEP_DAILY=$KEEP_DAILY"`], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      encoding: 'utf8',
+    });
+    // The quoted value reached the job intact, and backup.sh refused it (not a number).
+    expect(ran.stdout).toContain("KEEP_DAILY=it's 3");
+    expect(ran.stderr).toContain(
+      "backup: error: KEEP_DAILY must be a whole number (0 or more), got 'it's 3'",
+    );
+    const ok = spawnSync('sh', ['-c', command.replace('&&', '&& export KEEP_DAILY=3 &&')], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      encoding: 'utf8',
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(dumpsIn(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  describe('healthcheck.sh', () => {
+    let fakeCrond: ChildProcess | undefined;
+    const health = (dir: string, env: Record<string, string> = {}): ScriptResult =>
+      runScript(join(BACKUP_SCRIPTS, 'healthcheck.sh'), [], { BACKUP_DIR: dir, ...env });
+    afterEach(() => {
+      fakeCrond?.kill();
+      fakeCrond = undefined;
+    });
+    function startFakeCrond(): void {
+      // pgrep matches the process name: a copy of sleep called crond stands in for busybox crond.
+      const binary = join(newDir('fake-bin'), 'crond');
+      copyFileSync('/bin/sleep', binary);
+      fakeCrond = spawn(binary, ['60'], { stdio: 'ignore' });
+    }
+
+    it('is unhealthy without crond', () => {
+      const result = health(newDir('health-no-crond'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('crond is not running');
+    });
+
+    it('is healthy with crond, the database up and a fresh dump (or none yet); unhealthy with a stale dump or the database down', async () => {
+      startFakeCrond();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const dir = newDir('health');
+      expect(health(dir).code).toBe(0);
+      expect(backup(dir).code).toBe(0);
+      expect(health(dir)).toMatchObject({ code: 0, stdout: 'backup-health: ok\n' });
+      const old = new Date(Date.now() - 27 * 3_600_000);
+      for (const file of dumpsIn(dir)) utimesSync(join(dir, file), old, old);
+      const stale = health(dir);
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toContain('no dump younger than 26 h');
+      expect(health(dir, { BACKUP_MAX_AGE_HOURS: '48' }).code).toBe(0);
+      const down = health(dir, { PGPORT: String(await freePort()) });
+      expect(down.code).toBe(1);
+      expect(down.stderr).toContain('is not ready');
+    });
+  });
 });
 
 describe('restore-check.sh', () => {
