@@ -1,11 +1,18 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PgBouncerServer } from '../src/pgbouncer-server.js';
 import { PostgresServer } from '../src/postgres-server.js';
 import { freePort } from '../src/ports.js';
+import { serviceIdentity } from '../src/process-user.js';
+
+const ENTRYPOINT = fileURLToPath(
+  new URL('../../../infra/pgbouncer/entrypoint.sh', import.meta.url),
+);
 
 /*
  * Proof that the transaction-mode pooler survives many clients: the real pgbouncer binary in
@@ -167,6 +174,60 @@ describe('pgbouncer in transaction mode in front of PostgreSQL 18', () => {
     });
     client.on('error', () => undefined);
     await expect(client.connect()).rejects.toThrow(/no such database/);
+  });
+
+  it('the compose entrypoint writes the auth file from POSTGRES_APP_PASSWORD and serves with it', async () => {
+    const user = 'compose_app_user';
+    const password = `pa"ss'word with spaces`;
+    await postgres.query(`CREATE ROLE ${user} LOGIN PASSWORD 'pa"ss''word with spaces'`);
+    // A runtime ini for a second pgBouncer (written by start(), then stopped).
+    const compose = new PgBouncerServer({
+      port: await freePort(),
+      dir: join(root, 'compose'),
+      postgres: { host: '127.0.0.1', port: postgres.port },
+      users: [],
+      databases: [DATABASE],
+    });
+    await compose.start();
+    await compose.stop();
+    const authFile = join(root, 'compose', 'userlist.txt');
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PGBOUNCER_INI: compose.configPath,
+      PGBOUNCER_AUTH_FILE: authFile,
+      PGBOUNCER_APP_USER: user,
+    };
+
+    const refused = spawnSync('sh', [ENTRYPOINT], { env, encoding: 'utf8', ...serviceIdentity() });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(
+      `pgbouncer: error: POSTGRES_APP_PASSWORD is not set: set the password of ${user}\n`,
+    );
+
+    const child = spawn('sh', [ENTRYPOINT], {
+      env: { ...env, POSTGRES_APP_PASSWORD: password },
+      stdio: 'ignore',
+      ...serviceIdentity(),
+    });
+    try {
+      const url = compose.url({ user, password, database: DATABASE });
+      let result: string | undefined;
+      for (let attempt = 0; attempt < 50 && result === undefined; attempt += 1) {
+        const client = new pg.Client({ connectionString: url });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          result = (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      }
+      expect(result).toBe(user);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('refuses to start on a port already in use', async () => {
