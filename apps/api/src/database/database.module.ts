@@ -30,6 +30,8 @@ const RETRY_MS = 2_000;
           applicationName: 'outreach-api',
           poolSize: config.dbPoolSize,
           statementTimeoutMs: config.dbStatementTimeoutMs,
+          // Refused statements become 4xx answers; real failures are logged by ApiExceptionFilter.
+          logging: false,
         }),
     },
     {

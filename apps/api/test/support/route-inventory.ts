@@ -27,8 +27,7 @@ export function routeInventory(app: NestFastifyApplication): RouteEntry[] {
   const routes: RouteEntry[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a controller class
-      const controller = wrapper.metatype as Function | null;
+      const controller = wrapper.metatype;
       if (!controller) continue;
       const base = Reflect.getMetadata(PATH_METADATA, controller) as string | undefined;
       const prototype = controller.prototype as Record<string, unknown>;
