@@ -32,9 +32,10 @@ export async function acquireAdvisoryLock(
 ): Promise<void> {
   await lockClient.query('BEGIN');
   for (let attempt = 0; ; attempt += 1) {
+    // Simple protocol on purpose: an extended-protocol portal keeps a snapshot (xmin) open for
+    // the rest of the transaction, and CREATE INDEX CONCURRENTLY then waits for it forever.
     const result = await lockClient.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_xact_lock($1) AS locked',
-      [key.toString()],
+      `SELECT pg_try_advisory_xact_lock(${key.toString()}) AS locked`,
     );
     if (result.rows[0]?.locked === true) return;
     if (attempt >= options.retryCount) {
