@@ -19,7 +19,7 @@ export class TenantDatabase {
   }
 
   /** A tenant transaction for the current tenant context (jobs, after enterJobContext). */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return runInTenantScope(this.dataSource, getTenantContext(), work);
   }
 

@@ -23,7 +23,7 @@ export class MissingTenantTransactionError extends Error {
  * The transaction's EntityManager is available to everything `work` awaits (currentTenantManager).
  * Commits when `work` resolves, rolls back when it throws: nothing half-written.
  */
-export function runInTenantScope<T>(
+export async function runInTenantScope<T>(
   dataSource: DataSource,
   context: TenantContext,
   work: (manager: EntityManager) => Promise<T>,
