@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { acquireAdvisoryLock, advisoryLockKey } from './advisory-lock.js';
@@ -25,10 +27,23 @@ import { replacePlaceholders } from './placeholders.js';
 import { dropSchema, emptySchema } from './schema-cleaner.js';
 import { splitSql, type SqlStatement } from './sql-splitter.js';
 
+const MIGRATIONS_SUBDIR = join('infra', 'postgres', 'db', 'migrations');
+
+/** The nearest infra/postgres/db/migrations above this module (src/, dist/ or a bench build). */
+function findMigrationsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, MIGRATIONS_SUBDIR);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir)
+      return fileURLToPath(new URL('../../../../infra/postgres/db/migrations', import.meta.url));
+    dir = parent;
+  }
+}
+
 /** infra/postgres/db/migrations of this repository (absolute). */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(
-  new URL('../../../../infra/postgres/db/migrations', import.meta.url),
-);
+export const DEFAULT_MIGRATIONS_DIR = findMigrationsDir();
 
 export interface MigratorOptions {
   /** postgres:// URL. */
