@@ -1,0 +1,156 @@
+import type pg from 'pg';
+import { useSchemaDatabase } from './schema-database.js';
+
+const ORG = '11111111-1111-4111-8111-111111111111';
+
+/** The queries the apps will run, and the index each one must be able to use. */
+const QUERIES: { purpose: string; sql: string; params: unknown[]; index: string }[] = [
+  {
+    purpose: 'worker: claim due pending tasks across organisations',
+    sql: `SELECT organisation_id, id FROM outreach.tasks
+           WHERE status = 'pending' AND coalesce(next_attempt_at, due_at) <= now()
+           ORDER BY coalesce(next_attempt_at, due_at) LIMIT 100 FOR UPDATE SKIP LOCKED`,
+    params: [],
+    index: 'outreach.tasks_due_idx',
+  },
+  {
+    purpose: 'worker: reclaim running tasks whose lock expired',
+    sql: `SELECT organisation_id, id FROM outreach.tasks WHERE status = 'running' AND locked_until < now()`,
+    params: [],
+    index: 'outreach.tasks_lock_expiry_idx',
+  },
+  {
+    purpose: 'tracker: pixel by token',
+    sql: `SELECT message_id FROM tracking.pixels
+           WHERE organisation_id = tracking.token_organisation_id($1) AND token = $1`,
+    params: ['EREREREREREREREREREREQ.aaaaaaaaaaaaaaaaaaaaaaaa'],
+    index: 'tracking.pixels_token_key',
+  },
+  {
+    purpose: 'api: companies page by name (keyset)',
+    sql: `SELECT id FROM crm.companies WHERE organisation_id = $1 AND (name, id) > ($2, $3)
+           ORDER BY name, id LIMIT 50`,
+    params: [ORG, 'M', ORG],
+    index: 'crm.companies_name_idx',
+  },
+  {
+    purpose: 'api: people page by creation (keyset)',
+    sql: `SELECT id FROM crm.people WHERE organisation_id = $1 AND (created_at, id) > ($2, $3)
+           ORDER BY created_at, id LIMIT 50`,
+    params: [ORG, '2026-01-01T00:00:00Z', ORG],
+    index: 'crm.people_created_at_idx',
+  },
+  {
+    purpose: 'worker: positions by e-mail (reply matching, suppression)',
+    sql: `SELECT id FROM crm.positions WHERE organisation_id = $1 AND email = $2`,
+    params: [ORG, 'Someone@Example.fr'],
+    index: 'crm.positions_email_idx',
+  },
+  {
+    purpose: 'worker: message answered by an inbound reply',
+    sql: `SELECT id FROM outreach.messages WHERE organisation_id = $1 AND message_id = $2`,
+    params: [ORG, '<a@b>'],
+    index: 'outreach.messages_message_id_key',
+  },
+  {
+    purpose: 'worker: replies to a message',
+    sql: `SELECT id FROM outreach.messages WHERE organisation_id = $1 AND in_reply_to = $2`,
+    params: [ORG, '<a@b>'],
+    index: 'outreach.messages_in_reply_to_idx',
+  },
+  {
+    purpose: 'worker: daily cap, messages sent by a mailbox today',
+    sql: `SELECT count(*) FROM outreach.messages
+           WHERE organisation_id = $1 AND direction = 'outbound' AND mailbox_id = $2 AND sent_at >= $3`,
+    params: [ORG, ORG, '2026-01-01T00:00:00Z'],
+    index: 'outreach.messages_mailbox_sent_at_idx',
+  },
+  {
+    purpose: 'api: enrollments of a campaign by status',
+    sql: `SELECT id FROM outreach.campaign_enrollments
+           WHERE organisation_id = $1 AND campaign_id = $2 AND status = 'active'`,
+    params: [ORG, ORG],
+    index: 'outreach.campaign_enrollments_campaign_status_idx',
+  },
+  {
+    purpose: 'guard: membership of a user in an organisation',
+    sql: `SELECT role FROM iam.organisation_users WHERE organisation_id = $1 AND user_id = $2`,
+    params: [ORG, ORG],
+    index: 'iam.organisation_users_pkey',
+  },
+];
+
+/** Names of the indexes the plan searches with an index condition (not full-index scans). */
+function indexNames(plan: unknown, found: string[] = []): string[] {
+  if (Array.isArray(plan)) {
+    for (const item of plan) indexNames(item, found);
+  } else if (plan && typeof plan === 'object') {
+    const node = plan as Record<string, unknown>;
+    const name = node['Index Name'];
+    if (typeof name === 'string' && 'Index Cond' in node) found.push(name);
+    for (const value of Object.values(node)) indexNames(value, found);
+  }
+  return found;
+}
+
+/**
+ * Drops (inside the caller's transaction) every other index of the target index's table, so the
+ * plan shows whether the target index itself can serve the query.
+ */
+async function keepOnly(client: pg.Client, qualifiedIndex: string): Promise<void> {
+  const { rows } = await client.query<{ table: string; index: string; constraint: string | null }>(
+    `SELECT i.indrelid::regclass::text AS table, i.indexrelid::regclass::text AS index,
+            (SELECT con.conname FROM pg_constraint con
+              WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+                AND con.contype IN ('p', 'u', 'x')) AS constraint
+       FROM pg_index i
+      WHERE i.indrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = $1::regclass)
+        AND i.indexrelid <> $1::regclass`,
+    [qualifiedIndex],
+  );
+  for (const row of rows) {
+    await client.query(
+      row.constraint
+        ? `ALTER TABLE ${row.table} DROP CONSTRAINT ${row.constraint} CASCADE`
+        : `DROP INDEX ${row.index}`,
+    );
+  }
+}
+
+describe('indexes serve the queries the apps run', () => {
+  const db = useSchemaDatabase();
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    client = db.client;
+    // Empty tables: make the planner show the index it can use rather than a sequential scan.
+    await client.query('SET enable_seqscan = off');
+  });
+
+  it.each(QUERIES)('$purpose: $index', async ({ sql, params, index }) => {
+    await client.query('BEGIN');
+    try {
+      await keepOnly(client, index);
+      const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        params,
+      );
+      expect(indexNames(rows[0]?.['QUERY PLAN'])).toContain(index.split('.')[1]);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  it('the check fails for a query the remaining index cannot serve', async () => {
+    await client.query('BEGIN');
+    try {
+      await keepOnly(client, 'crm.companies_siren_idx');
+      const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) SELECT id FROM crm.companies WHERE name = 'Acme'`,
+      );
+      expect(indexNames(rows[0]?.['QUERY PLAN'])).toEqual([]);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+});
