@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { CHECK_VIOLATION, UNIQUE_VIOLATION, expectPgError } from './pg-assertions.js';
+import { CHECK_VIOLATION, UNIQUE_VIOLATION, connect, expectPgError } from './pg-assertions.js';
 import {
   insertCampaign,
   insertCompany,
@@ -437,6 +437,27 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
       expect(row?.created.toISOString()).toBe('2020-01-01T00:00:00.000Z');
       expect(row && row.updated.getTime() > Date.parse('2020-01-02T00:00:00Z')).toBe(true);
       expect(row && Math.abs(row.updated.getTime() - row.now.getTime()) < 60_000).toBe(true);
+    });
+
+    it('gives concurrent inserts of the same name distinct slugs (the second waits for the first)', async () => {
+      const first = await connect(db.url);
+      const second = await connect(db.url);
+      try {
+        await first.query('BEGIN');
+        await first.query(`INSERT INTO iam.organisations (name) VALUES ('Concurrence Loyale')`);
+        await second.query('BEGIN');
+        const waiting = second.query<{ slug: string }>(
+          `INSERT INTO iam.organisations (name) VALUES ('Concurrence loyale') RETURNING slug`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await first.query('COMMIT');
+        const { rows } = await waiting;
+        await second.query('COMMIT');
+        expect(rows).toEqual([{ slug: 'concurrence-loyale-2' }]);
+      } finally {
+        await first.end();
+        await second.end();
+      }
     });
 
     it('derives unique slugs from names: accents stripped, collisions suffixed, explicit slugs kept', async () => {

@@ -5,6 +5,8 @@ import { connect } from './pg-assertions.js';
 export interface SchemaDatabase {
   /** Superuser client on a fresh clone of the migrated template (valid inside tests). */
   readonly client: pg.Client;
+  /** Superuser URL of that database, for tests that need a second connection. */
+  readonly url: string;
 }
 
 /** Registers beforeAll/afterAll that give the describe block its own migrated database. */
@@ -24,6 +26,11 @@ export function useSchemaDatabase(options: { empty?: boolean } = {}): SchemaData
       if (!client)
         throw new Error('useSchemaDatabase: the database is only available inside tests');
       return client;
+    },
+    get url(): string {
+      if (!database)
+        throw new Error('useSchemaDatabase: the database is only available inside tests');
+      return database.url;
     },
   };
 }
