@@ -1,18 +1,11 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { Relation } from 'typeorm';
-import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { Entity } from 'typeorm';
+import { EnumColumn, TextColumn } from '../columns.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { COMPANY_EMPLOYEE_RANGES, type CompanyEmployeeRange } from './company-employee-range.js';
 
 /** crm.companies: a prospect company (SIREN/NAF for French ones). */
 @Entity({ schema: 'crm', name: 'companies' })
-export class Company {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Company extends MutableTenantEntity {
   @TextColumn('name', { maxLength: 300 })
   name!: string;
 
@@ -54,14 +47,4 @@ export class Company {
   /** ISO 3166-1 alpha-2, default FR. */
   @TextColumn('country')
   country!: string;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 }

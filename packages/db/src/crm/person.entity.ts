@@ -1,17 +1,10 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { Relation } from 'typeorm';
-import { Col, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { Entity } from 'typeorm';
+import { TextColumn } from '../columns.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 
 /** crm.people: a prospect (no e-mail here: addresses belong to positions). */
 @Entity({ schema: 'crm', name: 'people' })
-export class Person {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Person extends MutableTenantEntity {
   @TextColumn('first_name', { maxLength: 100, nullable: true })
   firstName!: string | null;
 
@@ -33,14 +26,4 @@ export class Person {
   /** IANA time zone name (sending windows in the prospect's time). */
   @TextColumn('timezone', { nullable: true })
   timezone!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 }

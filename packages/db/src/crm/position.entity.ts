@@ -1,7 +1,7 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Company } from './company.entity.js';
 import { Person } from './person.entity.js';
 import {
@@ -13,13 +13,7 @@ import {
 
 /** crm.positions: one person at one company, with the e-mail address to prospect. */
 @Entity({ schema: 'crm', name: 'positions' })
-export class Position {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Position extends MutableTenantEntity {
   @Col('person_id', 'uuid')
   personId!: string;
 
@@ -44,16 +38,6 @@ export class Position {
 
   @TextColumn('pharow_list_name', { maxLength: 200, nullable: true })
   pharowListName!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => Person, { onDelete: 'CASCADE' })
   @JoinColumn([

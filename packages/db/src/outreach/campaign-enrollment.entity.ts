@@ -1,8 +1,8 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn } from '../columns.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Position } from '../crm/position.entity.js';
-import { Organisation } from '../iam/organisation.entity.js';
 import { Campaign } from './campaign.entity.js';
 import { WorkflowStep } from './workflow-step.entity.js';
 import {
@@ -14,13 +14,7 @@ import {
 
 /** outreach.campaign_enrollments: A position enrolled in a campaign (once per campaign), and where it stands. */
 @Entity({ schema: 'outreach', name: 'campaign_enrollments' })
-export class CampaignEnrollment {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class CampaignEnrollment extends MutableTenantEntity {
   @Col('campaign_id', 'uuid')
   campaignId!: string;
 
@@ -41,16 +35,6 @@ export class CampaignEnrollment {
 
   @Col('completed_at', 'timestamptz', { nullable: true })
   completedAt!: Date | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
   @JoinColumn([

@@ -1,18 +1,11 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { Relation } from 'typeorm';
+import { Entity } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign-status.js';
 
 /** outreach.campaigns: A multi-step e-mail campaign sent from one mailbox within a sending window. */
 @Entity({ schema: 'outreach', name: 'campaigns' })
-export class Campaign {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Campaign extends MutableTenantEntity {
   @TextColumn('name', { maxLength: 200 })
   name!: string;
 
@@ -51,14 +44,4 @@ export class Campaign {
 
   @Col('completed_at', 'timestamptz', { nullable: true })
   completedAt!: Date | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 }

@@ -1,19 +1,13 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { TenantEntity } from '../tenant-entity.base.js';
 import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { StepExperimentVariant } from './step-experiment-variant.entity.js';
 
 /** outreach.enrollment_step_variant_assignments: The stable variant an enrollment got for an experiment (one per enrollment and experiment). */
 @Entity({ schema: 'outreach', name: 'enrollment_step_variant_assignments' })
-export class EnrollmentStepVariantAssignment {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class EnrollmentStepVariantAssignment extends TenantEntity {
   @Col('enrollment_id', 'uuid')
   enrollmentId!: string;
 
@@ -22,13 +16,6 @@ export class EnrollmentStepVariantAssignment {
 
   @Col('variant_id', 'uuid')
   variantId!: string;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => CampaignEnrollment, { onDelete: 'CASCADE' })
   @JoinColumn([

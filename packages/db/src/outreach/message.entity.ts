@@ -1,8 +1,8 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Position } from '../crm/position.entity.js';
-import { Organisation } from '../iam/organisation.entity.js';
 import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { StepExperimentVariant } from './step-experiment-variant.entity.js';
 import { Task } from './task.entity.js';
@@ -15,13 +15,7 @@ import {
 
 /** outreach.messages: An e-mail sent or received (at most one outbound message per task). */
 @Entity({ schema: 'outreach', name: 'messages' })
-export class Message {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Message extends MutableTenantEntity {
   @EnumColumn('direction', MESSAGE_DIRECTIONS)
   direction!: MessageDirection;
 
@@ -78,16 +72,6 @@ export class Message {
 
   @TextColumn('error', { maxLength: 10_000, nullable: true })
   error!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => CampaignEnrollment, { onDelete: 'SET NULL' })
   @JoinColumn([

@@ -1,18 +1,11 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { Relation } from 'typeorm';
+import { Entity } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { TenantEntity } from '../tenant-entity.base.js';
 import { PROMPT_PURPOSES, type PromptPurpose } from './prompt-purpose.js';
 
 /** outreach.prompts: A versioned prompt (name + version unique per organisation); immutable once written. */
 @Entity({ schema: 'outreach', name: 'prompts' })
-export class Prompt {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Prompt extends TenantEntity {
   @TextColumn('name', { maxLength: 200 })
   name!: string;
 
@@ -27,11 +20,4 @@ export class Prompt {
 
   @TextColumn('model', { maxLength: 100, nullable: true })
   model!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 }

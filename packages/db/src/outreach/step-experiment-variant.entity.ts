@@ -1,19 +1,13 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Prompt } from './prompt.entity.js';
 import { StepExperiment } from './step-experiment.entity.js';
 
 /** outreach.step_experiment_variants: A variant of an experiment: key, weight, its own templates or prompt. */
 @Entity({ schema: 'outreach', name: 'step_experiment_variants' })
-export class StepExperimentVariant {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class StepExperimentVariant extends MutableTenantEntity {
   @Col('experiment_id', 'uuid')
   experimentId!: string;
 
@@ -31,16 +25,6 @@ export class StepExperimentVariant {
 
   @Col('prompt_id', 'uuid', { nullable: true })
   promptId!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => StepExperiment, { onDelete: 'CASCADE' })
   @JoinColumn([

@@ -1,7 +1,7 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { StepExperimentVariant } from './step-experiment-variant.entity.js';
 import { WorkflowStep } from './workflow-step.entity.js';
 import {
@@ -13,13 +13,7 @@ import {
 
 /** outreach.step_experiments: An A/B test on a workflow step; the winner is one of its variants. */
 @Entity({ schema: 'outreach', name: 'step_experiments' })
-export class StepExperiment {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class StepExperiment extends MutableTenantEntity {
   @Col('step_id', 'uuid')
   stepId!: string;
 
@@ -40,16 +34,6 @@ export class StepExperiment {
 
   @Col('ended_at', 'timestamptz', { nullable: true })
   endedAt!: Date | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => WorkflowStep, { onDelete: 'CASCADE' })
   @JoinColumn([

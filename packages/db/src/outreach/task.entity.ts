@@ -1,20 +1,14 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { WorkflowStep } from './workflow-step.entity.js';
 import { TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from './task-status.js';
 
 /** outreach.tasks: The intention to run a step for an enrollment: due time, lock, attempts. */
 @Entity({ schema: 'outreach', name: 'tasks' })
-export class Task {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class Task extends MutableTenantEntity {
   @Col('campaign_id', 'uuid')
   campaignId!: string;
 
@@ -53,16 +47,6 @@ export class Task {
 
   @Col('completed_at', 'timestamptz', { nullable: true })
   completedAt!: Date | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => CampaignEnrollment, { onDelete: 'CASCADE' })
   @JoinColumn([

@@ -1,19 +1,13 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Campaign } from './campaign.entity.js';
 import { Prompt } from './prompt.entity.js';
 
 /** outreach.workflow_steps: One step of a campaign: order, delay, templates or a prompt. */
 @Entity({ schema: 'outreach', name: 'workflow_steps' })
-export class WorkflowStep {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class WorkflowStep extends MutableTenantEntity {
   @Col('campaign_id', 'uuid')
   campaignId!: string;
 
@@ -37,16 +31,6 @@ export class WorkflowStep {
 
   @Col('prompt_id', 'uuid', { nullable: true })
   promptId!: string | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
   @JoinColumn([

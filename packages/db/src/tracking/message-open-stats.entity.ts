@@ -1,19 +1,13 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
-import { Organisation } from '../iam/organisation.entity.js';
+import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Message } from '../outreach/message.entity.js';
 import { OPEN_IP_CLASSES, OPEN_KINDS, type OpenIpClass, type OpenKind } from './open-kind.js';
 
 /** tracking.message_open_stats: Open statistics of one message, human opens apart from proxy and bot opens. */
 @Entity({ schema: 'tracking', name: 'message_open_stats' })
-export class MessageOpenStats {
-  @PrimaryColumn({ type: 'uuid', name: 'organisation_id' })
-  organisationId!: string;
-
-  @PrimaryColumn({ type: 'uuid', name: 'id' })
-  id!: string;
-
+export class MessageOpenStats extends MutableTenantEntity {
   @Col('message_id', 'uuid')
   messageId!: string;
 
@@ -49,16 +43,6 @@ export class MessageOpenStats {
 
   @EnumColumn('last_ip_class', OPEN_IP_CLASSES, { nullable: true })
   lastIpClass!: OpenIpClass | null;
-
-  @Col('created_at', 'timestamptz')
-  createdAt!: Date;
-
-  @Col('updated_at', 'timestamptz')
-  updatedAt!: Date;
-
-  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'organisation_id', referencedColumnName: 'id' })
-  organisation?: Relation<Organisation>;
 
   @ManyToOne(() => Message, { onDelete: 'CASCADE' })
   @JoinColumn([
