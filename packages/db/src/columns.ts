@@ -40,10 +40,15 @@ export function EnumColumn(
   return Column({ type: 'text', name, enum: [...values], nullable: options.nullable ?? false });
 }
 
-/** Maximum length (code points) declared for a text property, if any. */
+/** Maximum length (code points) declared for a text property, if any (inherited ones too). */
 export function maxLengthOf(target: unknown, property: string): number | undefined {
-  if (typeof target !== 'function') return undefined;
-  return maxLengths.get(target)?.get(property);
+  let current: unknown = target;
+  while (typeof current === 'function') {
+    const found = maxLengths.get(current)?.get(property);
+    if (found !== undefined) return found;
+    current = Object.getPrototypeOf(current);
+  }
+  return undefined;
 }
 
 /** Plain column with a snake_case name; nullable only when said so. */

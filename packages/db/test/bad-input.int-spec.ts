@@ -84,6 +84,19 @@ describe('bad input is refused with the field named, never stored or truncated',
       );
       expect(error).toMatchObject({ kind: 'too_long', field: 'name' });
       expect(error.message).toContain('at most 300');
+      // Limits declared on a shared base class (EmailContentEntity) apply to every table using it.
+      const inherited = await invalid(
+        inOrg(organisationId, (r) =>
+          r.workflowSteps.update(organisationId, fixture.a.step.id, {
+            subjectTemplate: 'x'.repeat(1001),
+          }),
+        ),
+      );
+      expect(inherited).toMatchObject({
+        kind: 'too_long',
+        table: 'workflow_steps',
+        field: 'subject_template',
+      });
       // Exactly at the limit is fine, and stored whole.
       const ok = await inOrg(organisationId, (r) =>
         r.companies.update(organisationId, company.id, { name: 'é'.repeat(300) }),
