@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { MigrationError } from '../../src/migrator/index.js';
-import { errorOf, FixtureDir, Playground } from './fixtures.js';
+import { errorOf, perTestPlayground, Playground } from './fixtures.js';
 
 const V1 = 'CREATE TABLE one (id int PRIMARY KEY);\n';
 const V2_FAILS = [
@@ -12,20 +12,10 @@ const V2_FAILS = [
 ].join('\n');
 
 describe('Migrator on bad input', () => {
+  const { play: current, fixture } = perTestPlayground();
   let play: Playground;
-  const dirs: FixtureDir[] = [];
-  const fixture = (files: Record<string, string | Buffer>): FixtureDir => {
-    const dir = new FixtureDir(files);
-    dirs.push(dir);
-    return dir;
-  };
-
-  beforeEach(async () => {
-    play = await Playground.create();
-  });
-  afterEach(async () => {
-    await play.dispose();
-    for (const dir of dirs.splice(0)) dir.dispose();
+  beforeEach(() => {
+    play = current();
   });
 
   it('rolls a failing migration back entirely: no schema change, no history row; names file, line, PostgreSQL message', async () => {

@@ -125,3 +125,33 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<Error & { det
   }
   throw new Error('expected an error, none was thrown');
 }
+
+/**
+ * Registers beforeEach/afterEach that give every test a fresh empty database and dispose of the
+ * fixture folders it created.
+ */
+export function perTestPlayground(): {
+  play: () => Playground;
+  fixture: (files: Record<string, string | Buffer>) => FixtureDir;
+} {
+  let current: Playground | undefined;
+  const dirs: FixtureDir[] = [];
+  beforeEach(async () => {
+    current = await Playground.create();
+  });
+  afterEach(async () => {
+    await current?.dispose();
+    for (const dir of dirs.splice(0)) dir.dispose();
+  });
+  return {
+    play: () => {
+      if (!current) throw new Error('no playground outside a test');
+      return current;
+    },
+    fixture: (files) => {
+      const dir = new FixtureDir(files);
+      dirs.push(dir);
+      return dir;
+    },
+  };
+}

@@ -1,20 +1,10 @@
-import { errorOf, FixtureDir, Playground } from './fixtures.js';
+import { errorOf, perTestPlayground, Playground } from './fixtures.js';
 
 describe('Migrator lifecycle', () => {
+  const { play: current, fixture } = perTestPlayground();
   let play: Playground;
-  const dirs: FixtureDir[] = [];
-  const fixture = (files: Record<string, string>): FixtureDir => {
-    const dir = new FixtureDir(files);
-    dirs.push(dir);
-    return dir;
-  };
-
-  beforeEach(async () => {
-    play = await Playground.create();
-  });
-  afterEach(async () => {
-    await play.dispose();
-    for (const dir of dirs.splice(0)) dir.dispose();
+  beforeEach(() => {
+    play = current();
   });
 
   it('baselines an existing database, then applies only the migrations above the baseline', async () => {
