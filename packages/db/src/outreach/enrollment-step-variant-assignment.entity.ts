@@ -5,7 +5,7 @@ import { TenantEntity } from '../tenant-entity.base.js';
 import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { StepExperimentVariant } from './step-experiment-variant.entity.js';
 
-/** outreach.enrollment_step_variant_assignments: The stable variant an enrollment got for an experiment (one per enrollment and experiment). */
+/** outreach.enrollment_step_variant_assignments: the stable variant an enrollment got for an experiment (one per enrollment and experiment). */
 @Entity({ schema: 'outreach', name: 'enrollment_step_variant_assignments' })
 export class EnrollmentStepVariantAssignment extends TenantEntity {
   @Col('enrollment_id', 'uuid')

@@ -13,7 +13,7 @@ import {
   type MessageStatus,
 } from './message-status.js';
 
-/** outreach.messages: An e-mail sent or received (at most one outbound message per task). */
+/** outreach.messages: an e-mail sent or received (at most one outbound message per task). */
 @Entity({ schema: 'outreach', name: 'messages' })
 export class Message extends MutableTenantEntity {
   @EnumColumn('direction', MESSAGE_DIRECTIONS)

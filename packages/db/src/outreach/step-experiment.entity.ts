@@ -11,7 +11,7 @@ import {
   type StepExperimentStatus,
 } from './step-experiment-status.js';
 
-/** outreach.step_experiments: An A/B test on a workflow step; the winner is one of its variants. */
+/** outreach.step_experiments: an A/B test on a workflow step; the winner is one of its variants. */
 @Entity({ schema: 'outreach', name: 'step_experiments' })
 export class StepExperiment extends MutableTenantEntity {
   @Col('step_id', 'uuid')

@@ -6,7 +6,7 @@ import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { WorkflowStep } from './workflow-step.entity.js';
 import { TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus } from './task-status.js';
 
-/** outreach.tasks: The intention to run a step for an enrollment: due time, lock, attempts. */
+/** outreach.tasks: the intention to run a step for an enrollment: due time, lock, attempts. */
 @Entity({ schema: 'outreach', name: 'tasks' })
 export class Task extends MutableTenantEntity {
   @Col('campaign_id', 'uuid')

@@ -4,7 +4,7 @@ import { Col } from '../columns.js';
 import { EmailContentEntity } from './email-content.base.js';
 import { Campaign } from './campaign.entity.js';
 
-/** outreach.workflow_steps: One step of a campaign: order, delay, templates or a prompt. */
+/** outreach.workflow_steps: one step of a campaign: order, delay, templates or a prompt. */
 @Entity({ schema: 'outreach', name: 'workflow_steps' })
 export class WorkflowStep extends EmailContentEntity {
   @Col('campaign_id', 'uuid')

@@ -5,7 +5,7 @@ import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Message } from '../outreach/message.entity.js';
 import { OPEN_IP_CLASSES, OPEN_KINDS, type OpenIpClass, type OpenKind } from './open-kind.js';
 
-/** tracking.message_open_stats: Open statistics of one message, human opens apart from proxy and bot opens. */
+/** tracking.message_open_stats: open statistics of one message, human opens apart from proxy and bot opens. */
 @Entity({ schema: 'tracking', name: 'message_open_stats' })
 export class MessageOpenStats extends MutableTenantEntity {
   @Col('message_id', 'uuid')

@@ -4,7 +4,7 @@ import { Col, TextColumn } from '../columns.js';
 import { TenantEntity } from '../tenant-entity.base.js';
 import { Message } from '../outreach/message.entity.js';
 
-/** tracking.pixels: Tracking pixel: token (organisation id + 144 random bits, set by a trigger when not given) to message. */
+/** tracking.pixels: token (organisation id + 144 random bits, set by a trigger when not given) to message. */
 @Entity({ schema: 'tracking', name: 'pixels' })
 export class Pixel extends TenantEntity {
   @Col('message_id', 'uuid')
