@@ -53,7 +53,8 @@ export type NewHistoryRow = Omit<AppliedMigration, 'installedRank' | 'installedO
   installedRank?: number;
 };
 
-interface HistoryRecord {
+/** A flyway_schema_history row as PostgreSQL returns it. */
+export interface HistoryRecord {
   installed_rank: number;
   version: string | null;
   description: string;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import type { HistoryRecord } from '../../src/migrator/history-table.js';
 import { Migrator, type MigratorOptions } from '../../src/migrator/index.js';
 
 /** A temporary migrations folder; `write` adds or replaces files (subfolders allowed). */
@@ -87,17 +88,7 @@ export class Playground {
   }
 }
 
-export interface HistoryRow {
-  installed_rank: number;
-  version: string | null;
-  description: string;
-  type: string;
-  script: string;
-  checksum: number | null;
-  installed_by: string;
-  execution_time: number;
-  success: boolean;
-}
+export type HistoryRow = Omit<HistoryRecord, 'installed_on'>;
 
 /**
  * CRC32 computed bit by bit (no table), independent of the runner's implementation, applied as
