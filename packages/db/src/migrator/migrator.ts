@@ -24,7 +24,7 @@ import {
 import { compareVersions, requireVersion, type MigrationVersion } from './migration-version.js';
 import { isNonTransactional } from './non-transactional.js';
 import { replacePlaceholders } from './placeholders.js';
-import { dropSchema, emptySchema } from './schema-cleaner.js';
+import { dropSchema, emptySchema, isSchemaEmpty } from './schema-cleaner.js';
 import { splitSql, type SqlStatement } from './sql-splitter.js';
 
 const MIGRATIONS_SUBDIR = join('infra', 'postgres', 'db', 'migrations');
@@ -144,6 +144,7 @@ export class Migrator {
   async migrate(): Promise<MigrateResult> {
     const resolved = await this.resolve();
     return this.withLock(async (db) => {
+      if (!(await historyTableExists(db, this.table))) await this.refuseNonEmptySchemas(db);
       const created = await this.ensureHistoryTable(db);
       if (created) this.log(`Created schema history table ${qualified(this.table)}`);
       let history = await readHistory(db, this.table);
@@ -431,6 +432,21 @@ export class Migrator {
       }
     } finally {
       await lockClient.end().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Flyway refuses to migrate a database whose schemas already hold objects but have no history
+   * table: those objects were made by something else, so the first migrations would clash or
+   * silently differ. baseline() records the existing state first.
+   */
+  private async refuseNonEmptySchemas(db: pg.Client): Promise<void> {
+    for (const schema of this.schemas) {
+      if (!(await isSchemaEmpty(db, schema))) {
+        throw new MigrationError(
+          `found non-empty schema ${quoteIdent(schema)} but no schema history table ${qualified(this.table)}: run baseline first (pnpm db baseline --baselineVersion=…) or migrate an empty database`,
+        );
+      }
     }
   }
 

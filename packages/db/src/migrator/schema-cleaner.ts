@@ -44,3 +44,27 @@ export async function emptySchema(db: pg.ClientBase, schema: string): Promise<vo
 export async function dropSchema(db: pg.ClientBase, schema: string): Promise<void> {
   await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
 }
+
+/**
+ * Flyway's PostgreSQLSchema.doEmpty: no table, view, sequence, standalone type or function in the
+ * schema other than extension members. A missing schema counts as empty.
+ */
+export async function isSchemaEmpty(db: pg.ClientBase, schema: string): Promise<boolean> {
+  const result = await db.query<{ used: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+       UNION ALL
+       SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = $1 AND t.typcategory NOT IN ('A', 'C')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype IN ('e', 'i'))
+       UNION ALL
+       SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = $1
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+     ) AS used`,
+    [schema],
+  );
+  return result.rows[0]?.used !== true;
+}

@@ -206,6 +206,21 @@ describe('Migrator on bad input', () => {
     ]);
   });
 
+  it('refuses to migrate a non-empty schema without history, as Flyway does; baseline lets it through', async () => {
+    await play.query('CREATE TABLE legacy (id int)');
+    const dir = fixture({ 'V1__one.sql': V1, 'V2__two.sql': 'CREATE TABLE two (id int);' });
+    const error = await errorOf(() => play.migrator({ locations: [dir.path] }).migrate());
+    expect(error.message).toMatch(
+      /found non-empty schema "public" but no schema history table.*run baseline first/,
+    );
+    expect(await play.tableExists('public.one')).toBe(false);
+    expect(await play.tableExists('public.flyway_schema_history')).toBe(false);
+    await play.migrator({ locations: [dir.path] }).baseline();
+    await play.migrator({ locations: [dir.path] }).migrate();
+    expect((await play.history()).map((row) => row.version)).toEqual(['1', '2']);
+    expect(await play.tableExists('public.one')).toBe(false);
+  });
+
   it('validate fails while migrations are pending, migrate does not', async () => {
     const dir = fixture({ 'V1__one.sql': V1 });
     const error = await errorOf(() => play.migrator({ locations: [dir.path] }).validate());
