@@ -21,7 +21,12 @@ import {
   type ResolvedMigration,
   type ResolvedMigrations,
 } from './migration-resolver.js';
-import { compareVersions, requireVersion, type MigrationVersion } from './migration-version.js';
+import {
+  compareVersions,
+  parseVersion,
+  requireVersion,
+  type MigrationVersion,
+} from './migration-version.js';
 import { isNonTransactional } from './non-transactional.js';
 import { replacePlaceholders } from './placeholders.js';
 import { dropSchema, emptySchema, isSchemaEmpty } from './schema-cleaner.js';
@@ -154,6 +159,13 @@ export class Migrator {
       const initial = currentVersion(history);
       const migrations: AppliedResult[] = [];
       const infos = buildMigrationInfo(resolved, history, this.infoOptions());
+      const failed = infos.find((info) => info.state === 'Failed');
+      if (failed) {
+        // Even without validateOnMigrate, as Flyway: a half-applied migration must be repaired first.
+        throw new MigrationError(
+          `the schema history contains a failed migration (${failed.script}): remove its half-applied changes, then run repair`,
+        );
+      }
       const placeholders = await this.builtinPlaceholders(db);
       const pending = infos.filter((info) => info.state === 'Pending' && info.resolved);
       for (const info of pending) {
@@ -618,7 +630,8 @@ function currentVersion(history: readonly AppliedMigration[]): string | null {
   for (const row of history) {
     if (!row.success || row.version === null || row.type === 'DELETE' || row.type === 'SCHEMA')
       continue;
-    const version = requireVersion(row.version, 'version');
+    const version = parseVersion(row.version);
+    if (!version) continue;
     if (!best || compareVersions(version, best) > 0) best = version;
   }
   return best?.text ?? null;

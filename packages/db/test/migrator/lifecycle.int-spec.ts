@@ -115,6 +115,12 @@ describe('Migrator lifecycle', () => {
     ]);
     const invalid = await errorOf(() => play.migrator({ locations: [dir.path] }).migrate());
     expect(invalid.message).toMatch(/Detected failed migration version 2/);
+    const unvalidated = await errorOf(() =>
+      play.migrator({ locations: [dir.path], validateOnMigrate: false }).migrate(),
+    );
+    expect(unvalidated.message).toMatch(
+      /contains a failed migration \(V2__index\.sql\).*run repair/,
+    );
     await play.query('DROP INDEX t_a');
     dir.write({ 'V2__index.sql': 'CREATE INDEX CONCURRENTLY t_a ON t (a);\n' });
     expect((await play.migrator({ locations: [dir.path] }).repair()).removedFailed).toBe(1);
