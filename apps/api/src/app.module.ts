@@ -23,7 +23,7 @@ import { PositionsModule } from './positions/positions.module.js';
 @Module({
   imports: [OrganisationsModule, MembersModule, CompaniesModule, PeopleModule, PositionsModule],
   providers: [
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useFactory: () => createValidationPipe() },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })

@@ -97,6 +97,20 @@ describe('authentication (e2e)', () => {
     expect(document.body.components).toMatchObject({
       securitySchemes: { bearer: { scheme: 'bearer' } },
     });
+    const paths = document.body.paths as Record<
+      string,
+      Record<string, { operationId: string; parameters?: { name: string; in: string }[] }>
+    >;
+    const operations = Object.values(paths).flatMap((methods) => Object.values(methods));
+    const ids = operations.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const listCompanies = paths['/organisations/{organisationId}/companies']?.get;
+    expect(
+      listCompanies?.parameters
+        ?.filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['cursor', 'direction', 'domain', 'limit', 'pharowCompanyId', 'siren', 'sort']);
     const ui = await api.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');

@@ -1,4 +1,9 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  ValidationPipe,
+  type Type,
+  type ValidationError,
+} from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -18,9 +23,11 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
  * Body, query and params validation for every route: unknown fields are refused, values are not
  * coerced silently, and the 400 lists each bad field with what is wrong:
  * `{ statusCode: 400, error: 'Bad Request', message: 'Invalid request: siren: …; nafCode: …', errors: [{ field, messages }] }`.
+ * `expectedType` validates against that class when the parameter's own type is generic.
  */
-export function createValidationPipe(): ValidationPipe {
+export function createValidationPipe(expectedType?: Type): ValidationPipe {
   return new ValidationPipe({
+    ...(expectedType ? { expectedType } : {}),
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
