@@ -6,10 +6,10 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { OptionalCountry, OptionalHttpUrl, OptionalText } from '../../http/field.decorators.js';
 import { IsSiren } from '../../http/siren.validator.js';
 
 export const NAF_CODE = /^\d{2}\.\d{2}[A-Z]$/;
@@ -21,10 +21,7 @@ export class CreateCompanyDto {
   @MaxLength(300)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 2048, example: 'https://www.example.fr' })
-  @IsOptional()
-  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
-  @MaxLength(2048)
+  @OptionalHttpUrl({ example: 'https://www.example.fr' })
   websiteUrl?: string | null;
 
   @ApiPropertyOptional({ maxLength: 253, example: 'example.fr' })
@@ -34,17 +31,10 @@ export class CreateCompanyDto {
   @MaxLength(253)
   domain?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional()
-  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
-  @MaxLength(2048)
+  @OptionalHttpUrl()
   linkedinUrl?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 100, description: 'unique per organisation' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @OptionalText(100, { description: 'unique per organisation' })
   pharowCompanyId?: string | null;
 
   @ApiPropertyOptional({ example: '552100554', description: '9 digits, Luhn-valid' })
@@ -62,16 +52,10 @@ export class CreateCompanyDto {
   @IsIn(COMPANY_EMPLOYEE_RANGES)
   employeeRange?: CompanyEmployeeRange | null;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200)
   addressLine1?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200)
   addressLine2?: string | null;
 
   @ApiPropertyOptional({ example: '75008', description: '5 digits in France' })
@@ -79,15 +63,9 @@ export class CreateCompanyDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/, { message: '$property is not a postal code' })
   postalCode?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @OptionalText(100)
   city?: string | null;
 
-  @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166-1 alpha-2, default FR' })
-  @IsOptional()
-  @Matches(/^[A-Z]{2}$/, { message: '$property must be an ISO 3166-1 alpha-2 code such as FR' })
+  @OptionalCountry()
   country?: string;
 }

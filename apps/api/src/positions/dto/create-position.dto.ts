@@ -5,17 +5,8 @@ import {
   type PositionEmailStatus,
   type PositionStatus,
 } from '@outreach/db';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { OptionalText } from '../../http/field.decorators.js';
 
 export class CreatePositionDto {
   @ApiProperty({ format: 'uuid', description: 'a person of this organisation' })
@@ -26,10 +17,7 @@ export class CreatePositionDto {
   @IsUUID()
   companyId!: string;
 
-  @ApiPropertyOptional({ maxLength: 300, example: 'Directrice commerciale' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @OptionalText(300, { example: 'Directrice commerciale' })
   title?: string | null;
 
   @ApiPropertyOptional({ maxLength: 254, example: 'camille.martin@example.fr' })
@@ -55,9 +43,6 @@ export class CreatePositionDto {
   @IsIn(POSITION_STATUSES)
   status?: PositionStatus;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200)
   pharowListName?: string | null;
 }
