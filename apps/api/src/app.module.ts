@@ -21,7 +21,14 @@ import { PositionsModule } from './positions/positions.module.js';
  * `/health/live` + `/health/ready`.
  */
 @Module({
-  imports: [OrganisationsModule, MembersModule, CompaniesModule, PeopleModule, PositionsModule],
+  imports: [
+    DatabaseModule,
+    OrganisationsModule,
+    MembersModule,
+    CompaniesModule,
+    PeopleModule,
+    PositionsModule,
+  ],
   providers: [
     { provide: APP_PIPE, useFactory: () => createValidationPipe() },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

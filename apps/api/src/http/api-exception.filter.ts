@@ -1,6 +1,7 @@
 import {
   Catch,
   HttpException,
+  Inject,
   HttpStatus,
   Logger,
   type ArgumentsHost,
@@ -9,6 +10,8 @@ import {
 import { InvalidCursorError, InvalidInputError, translateDatabaseError } from '@outreach/db';
 import { MissingTenantContextError } from '@outreach/tenancy';
 import type { FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '../database/database.tokens.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -38,6 +41,8 @@ const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '57P01', 
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
+
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -69,7 +74,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(error.constraint ? { constraint: error.constraint } : {}),
       };
     }
-    if (isUnavailable(error)) return body(503, 'database unavailable, retry later');
+    if (!this.dataSource.isInitialized || isUnavailable(error)) {
+      return body(503, 'database unavailable, retry later');
+    }
     if (error instanceof MissingTenantContextError) {
       this.logger.error(error.message, error.stack);
       return body(500, 'internal error');
@@ -85,7 +92,6 @@ function body(statusCode: number, message: string): ErrorBody {
 
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'CannotExecuteNotConnectedError') return true;
   const code =
     (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
     (error as { driverError?: { code?: unknown } }).driverError?.code;

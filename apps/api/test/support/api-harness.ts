@@ -42,7 +42,7 @@ export class ApiHarness {
       {
         DATABASE_URL: database.appUrl,
         REDIS_URL: testRedisUrl(),
-        LOG_LEVEL: 'error',
+        LOG_LEVEL: process.env.API_TEST_LOG_LEVEL ?? 'error',
         NODE_ENV: 'test',
         ...env,
       },
