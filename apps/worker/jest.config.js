@@ -1,4 +1,9 @@
 import { preset } from '../../jest.preset.js';
 
 /** @type {import('jest').Config} */
-export default { ...preset, roots: ['<rootDir>/src'] };
+export default {
+  ...preset,
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+};

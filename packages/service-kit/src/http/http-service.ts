@@ -1,4 +1,4 @@
-import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
@@ -8,7 +8,7 @@ import { parseConfig, type Environment } from '../config/parse-config.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import { enableGracefulShutdown, exitOnStartupError } from '../lifecycle/graceful-shutdown.js';
 import { createLogger } from '../logging/create-logger.js';
-import { PinoLoggerService } from '../logging/pino-logger.service.js';
+import { nestAppOptions } from '../logging/nest-app-options.js';
 
 /** What makes a Nest HTTP service (api, tracker): its name, config schema and root module. */
 export interface HttpServiceDefinition<C extends ServiceConfig> {
@@ -48,16 +48,10 @@ export async function createHttpApp<C extends ServiceConfig>(
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
   });
-  // NestApplicationContextOptions is declared as a class but only ever used as a shape.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  const nestOptions: NestApplicationOptions = {
-    logger: new PinoLoggerService(logger),
-    abortOnError: false,
-  };
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.module(config),
     adapter,
-    nestOptions,
+    nestAppOptions(logger),
   );
   await definition.configure?.(app, config);
   return { app, config, logger };

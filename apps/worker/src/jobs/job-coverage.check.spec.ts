@@ -1,0 +1,50 @@
+import { Test } from '@nestjs/testing';
+import { DiscoveryModule } from '@nestjs/core';
+import { ALL_QUEUES, defineQueue, maintenanceQueue } from '@outreach/jobs';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
+import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
+
+async function start(queues: readonly unknown[]): Promise<void> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [DiscoveryModule],
+    providers: [
+      JobCoverageCheck,
+      MaintenanceProcessor,
+      { provide: SERVED_QUEUES, useValue: queues },
+      // Never queried here: the check only reads which jobs each processor handles.
+      { provide: DataSource, useValue: new DataSource({ type: 'postgres' }) },
+    ],
+  }).compile();
+  try {
+    await moduleRef.init();
+  } finally {
+    await moduleRef.close();
+  }
+}
+
+describe('JobCoverageCheck', () => {
+  it('lets the worker start when every job of every queue has a handler', async () => {
+    await expect(start(ALL_QUEUES)).resolves.toBeUndefined();
+  });
+
+  it('refuses to start when a job has no handler, naming it', async () => {
+    const extended = defineQueue(maintenanceQueue.name, {
+      ...maintenanceQueue.jobs,
+      vacuum: z.object({ organisationId: z.uuid() }),
+    });
+    await expect(start([extended])).rejects.toThrow(
+      'worker refuses to start: no handler for job outreach.maintenance/vacuum',
+    );
+  });
+
+  it('refuses to start when a queue has no processor', async () => {
+    const orphan = defineQueue('outreach.sends', {
+      'send-step': z.object({ organisationId: z.uuid() }),
+    });
+    await expect(start([maintenanceQueue, orphan])).rejects.toThrow(
+      'no handler for job outreach.sends/send-step',
+    );
+  });
+});

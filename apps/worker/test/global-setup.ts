@@ -1,0 +1,5 @@
+import { startTestServices } from '@outreach/testing';
+
+export default async function globalSetup(): Promise<void> {
+  await startTestServices({ redis: true });
+}

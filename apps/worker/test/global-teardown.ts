@@ -1,0 +1,5 @@
+import { stopTestServices } from '@outreach/testing';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestServices();
+}
