@@ -91,7 +91,7 @@ export async function stopTestServices(): Promise<void> {
   await running.redis?.stop();
   await running.postgres.stop();
   rmSync(running.root, { recursive: true, force: true });
-  delete (globalThis as GlobalWithHandle)[HANDLE];
+  Reflect.deleteProperty(globalThis, HANDLE);
 }
 
 function required(name: string): string {
