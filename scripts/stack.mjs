@@ -3,7 +3,7 @@
 // migrations, the app login role, Redis (REDIS_URL or a spawned redis-server), pgBouncer in front
 // of PostgreSQL, and api / worker / tracker in watch mode. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
