@@ -5,15 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 rm -f apps/*/.jest-results.json packages/*/.jest-results.json
-# A task that failed is run once more: pnpm 12 sometimes fails to start a script while it
-# resolves its own pinned version (ERR_PNPM_BAD_CONFIG_DEP); tasks that passed come from the
-# turbo cache the second time, so only failures run again.
-turbo_twice() {
-  pnpm exec turbo run "$@" || pnpm exec turbo run "$@"
-}
 status=0
-turbo_twice lint typecheck --concurrency=2 --continue || status=$?
-turbo_twice test --concurrency=2 --continue -- \
+pnpm exec turbo run lint typecheck --concurrency=2 --continue || status=$?
+pnpm exec turbo run test --concurrency=2 --continue -- \
   --json --outputFile=.jest-results.json --passWithNoTests || status=$?
 node scripts/test-summary.mjs || status=$?
 exit "$status"

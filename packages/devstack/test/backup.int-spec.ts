@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -618,8 +619,12 @@ describe('backup.sh failures: a clear one-line error, a non-zero exit, old backu
     const readOnly = newDir('read-only');
     handOver(readOnly, identity);
     chmodSync(readOnly, 0o555);
-    // Run as an unprivileged user when we are root (root ignores the mode bits).
-    const result = runScript(BACKUP_SH, [], { BACKUP_DIR: readOnly }, identity);
+    // Run as an unprivileged user when we are root (root ignores the mode bits), from a copy of
+    // the scripts that user can read (a checkout may sit in a private folder).
+    const scripts = newDir('scripts');
+    chmodSync(scripts, 0o755);
+    cpSync(BACKUP_SCRIPTS, scripts, { recursive: true });
+    const result = runScript(join(scripts, 'backup.sh'), [], { BACKUP_DIR: readOnly }, identity);
     expectOneLineError(result, 4, /is not writable/);
     expect(readdirSync(readOnly)).toEqual([]);
   });

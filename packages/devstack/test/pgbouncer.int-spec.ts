@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,13 +198,17 @@ describe('pgbouncer in transaction mode in front of PostgreSQL 18', () => {
       PGBOUNCER_APP_USER: user,
     };
 
-    const refused = spawnSync('sh', [ENTRYPOINT], { env, encoding: 'utf8', ...serviceIdentity() });
+    // The service user may not be able to read a checkout in a private folder: run a copy.
+    const entrypoint = join(root, 'entrypoint.sh');
+    copyFileSync(ENTRYPOINT, entrypoint);
+    chmodSync(entrypoint, 0o755);
+    const refused = spawnSync('sh', [entrypoint], { env, encoding: 'utf8', ...serviceIdentity() });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(
       `pgbouncer: error: POSTGRES_APP_PASSWORD is not set: set the password of ${user}\n`,
     );
 
-    const child = spawn('sh', [ENTRYPOINT], {
+    const child = spawn('sh', [entrypoint], {
       env: { ...env, POSTGRES_APP_PASSWORD: password },
       stdio: 'ignore',
       ...serviceIdentity(),
