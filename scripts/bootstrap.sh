@@ -2,13 +2,8 @@
 # Idempotent: makes a fresh clone runnable with only Node 20 present.
 # - pnpm, exactly the version pinned in package.json (npm install -g)
 # - redis-server and pgbouncer (apt-get when root; otherwise one line naming the package)
-# - dependencies (# docker-compose (Debian's v1) only checks docker-compose.yaml in the tests; optional.
-if ! command -v docker-compose >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) ||
-    echo "bootstrap: docker-compose could not be installed; the compose check will be skipped" >&2
-fi
-
-pnpm install --frozen-lockfile)
+# - docker-compose when root (optional: only the compose file check uses it)
+# - dependencies (pnpm install --frozen-lockfile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
