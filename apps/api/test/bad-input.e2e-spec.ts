@@ -135,6 +135,30 @@ describe('bad input (e2e): 4xx with a message, never a 500, never a partial writ
     expect(again.status).toBe(409);
   });
 
+  it('answers 409 to a position e-mail already used in the organisation, case-insensitively', async () => {
+    const personId = async (lastName: string): Promise<string> =>
+      ((await post('/people', { body: { lastName } })).body as unknown as { id: string }).id;
+    const first = await post('/positions', {
+      body: {
+        personId: await personId('Mail-one'),
+        companyId: org.companyId,
+        email: 'jeanne@acme.fr',
+      },
+    });
+    expect(first.status).toBe(201);
+    const before = await api.count('crm.positions', org.organisationId);
+    const duplicate = await post('/positions', {
+      body: {
+        personId: await personId('Mail-two'),
+        companyId: org.companyId,
+        email: 'Jeanne@ACME.fr',
+      },
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.message).toContain('positions_email_key');
+    expect(await api.count('crm.positions', org.organisationId)).toBe(before);
+  });
+
   it('answers 409 to an organisation slug that is taken', async () => {
     const first = await api.request('POST', '/organisations', {
       token: org.owner.token,

@@ -44,7 +44,7 @@ const QUERIES: { purpose: string; sql: string; params: unknown[]; index: string 
     purpose: 'worker: positions by e-mail (reply matching, suppression)',
     sql: `SELECT id FROM crm.positions WHERE organisation_id = $1 AND email = $2`,
     params: [ORG, 'Someone@Example.fr'],
-    index: 'crm.positions_email_idx',
+    index: 'crm.positions_email_key',
   },
   {
     purpose: 'worker: message answered by an inbound reply',
