@@ -6,6 +6,7 @@ import {
   insertCompany,
   insertEnrollment,
   insertOrganisation,
+  insertPerson,
   insertProspect,
   insertReturningId,
   insertStep,
@@ -124,6 +125,17 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
         ),
         { code: UNIQUE_VIOLATION, constraint: 'positions_person_company_key' },
       );
+      // One position per e-mail address in an organisation, whatever the case; free across them.
+      const person2 = await insertPerson(client, org);
+      await expectPgError(
+        client.query(
+          'INSERT INTO crm.positions (organisation_id, person_id, company_id, email) VALUES ($1, $2, $3, $4)',
+          [org, person2, other, 'ELODIE.martin@dupont.example.fr'],
+        ),
+        { code: UNIQUE_VIOLATION, constraint: 'positions_email_key' },
+      );
+      const elsewhere = await insertOrganisation(client, 'Ailleurs');
+      await insertProspect(client, elsewhere);
       // E-mail lookups ignore case (citext).
       const { rows } = await client.query<{ email: string }>(
         `SELECT email FROM crm.positions WHERE organisation_id = $1 AND email = 'ELODIE.MARTIN@dupont.EXAMPLE.fr'`,
@@ -263,7 +275,7 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
         { code: UNIQUE_VIOLATION, constraint: 'step_experiment_variants_experiment_key_key' },
       );
 
-      const { positionId } = await insertProspect(client, org);
+      const { positionId } = await insertProspect(client, org, 'steps@dupont.example.fr');
       const enrollmentId = await insertEnrollment(client, org, campaignId, positionId);
       await expectPgError(
         client.query(`UPDATE outreach.campaign_enrollments SET status = 'exited' WHERE id = $1`, [

@@ -37,18 +37,19 @@ export interface ProspectIds {
   positionId: string;
 }
 
-/** A company, a person and the position joining them. */
+/** A company, a person and the position joining them (e-mails are unique per organisation). */
 export async function insertProspect(
   client: pg.Client,
   organisationId: string,
+  email = 'Elodie.Martin@Dupont.example.fr',
 ): Promise<ProspectIds> {
   const companyId = await insertCompany(client, organisationId);
   const personId = await insertPerson(client, organisationId);
   const positionId = randomUUID();
   await client.query(
     `INSERT INTO crm.positions (organisation_id, id, person_id, company_id, title, email, email_status)
-     VALUES ($1, $2, $3, $4, 'Directrice commerciale', 'Elodie.Martin@Dupont.example.fr', 'valid')`,
-    [organisationId, positionId, personId, companyId],
+     VALUES ($1, $2, $3, $4, 'Directrice commerciale', $5, 'valid')`,
+    [organisationId, positionId, personId, companyId, email],
   );
   return { companyId, personId, positionId };
 }
