@@ -4,12 +4,13 @@
 // of PostgreSQL, and api / worker / tracker in watch mode. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
-const HELP = `usage: pnpm stack [--pg-port N] [--redis-port N] [--pgbouncer-port N] [--help]
+const HELP = `usage: pnpm stack [--pg-port N] [--redis-port N] [--pgbouncer-port N] [--data-dir DIR] [--help]
   --pg-port         PostgreSQL 18 port (default 5433, env STACK_PG_PORT)
+  --data-dir        where PostgreSQL's data and pgBouncer's files live (default .local, env STACK_DATA_DIR)
   --redis-port      spawned redis-server port when REDIS_URL is unset (default 6380)
   --pgbouncer-port  pgBouncer port (default 6432)`;
 
@@ -25,6 +26,7 @@ try {
       'pg-port': { type: 'string', default: process.env.STACK_PG_PORT ?? '5433' },
       'redis-port': { type: 'string', default: '6380' },
       'pgbouncer-port': { type: 'string', default: '6432' },
+      'data-dir': { type: 'string', default: process.env.STACK_DATA_DIR ?? join(root, '.local') },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -79,7 +81,7 @@ async function main() {
       );
     }
   }
-  const local = join(root, '.local');
+  const local = resolve(args['data-dir']);
   mkdirSync(local, { recursive: true });
   chmodSync(local, 0o755);
 

@@ -8,6 +8,6 @@ rm -f apps/*/.jest-results.json packages/*/.jest-results.json
 status=0
 pnpm exec turbo run lint typecheck --concurrency=2 --continue || status=$?
 pnpm exec turbo run test --concurrency=2 --continue -- \
-  --json --outputFile=.jest-results.json --passWithNoTests || status=$?
+  --json --outputFile=.jest-results.json || status=$?
 node scripts/test-summary.mjs || status=$?
 exit "$status"

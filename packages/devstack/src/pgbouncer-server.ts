@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPortInUse } from './ports.js';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
+import { stopProcess } from './child-process.js';
 import { requireBinary } from './system-binary.js';
 
 /** The checked-in production configuration every local run derives from. */
@@ -166,15 +167,7 @@ export class PgBouncerServer {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    await stopProcess(child, 'SIGTERM', STOP_TIMEOUT_MS);
   }
 
   private render(): { text: string; settings: Record<string, string> } {

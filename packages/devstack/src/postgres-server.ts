@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
 import { isPortInUse } from './ports.js';
+import { stopProcess } from './child-process.js';
 
 export const POSTGRES_MAJOR = 18;
 
@@ -192,13 +193,7 @@ export class PostgresServer {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
-    if (child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        resolve();
-      });
-      child.kill('SIGINT');
-    });
+    await stopProcess(child, 'SIGINT', 60_000);
   }
 
   /** Immediate shutdown: simulates a crash. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { requireBinary } from './system-binary.js';
 import { isPortInUse } from './ports.js';
+import { stopProcess } from './child-process.js';
 
 export interface RedisServerOptions {
   port: number;
@@ -67,12 +68,6 @@ export class RedisServer {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
-    if (child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    await stopProcess(child, 'SIGTERM');
   }
 }
