@@ -53,6 +53,19 @@ describe('docker-compose.yaml', () => {
     );
   });
 
+  it('health-checks every long-running service; the apps through their readiness endpoint', () => {
+    for (const [name, definition] of Object.entries(services)) {
+      if (name === 'flyway' || name === 'app-user') continue; // one-shot jobs
+      expect({ name, healthcheck: definition.healthcheck !== undefined }).toEqual({
+        name,
+        healthcheck: true,
+      });
+    }
+    for (const app of ['api', 'worker', 'tracker']) {
+      expect(service(app).healthcheck?.test.join(' ')).toContain('/health/ready');
+    }
+  });
+
   it('health-checks redis and pgbouncer, and has backup and mailpit services', () => {
     expect(service('redis').healthcheck?.test).toContain('ping');
     expect(service('pgbouncer').healthcheck).toBeDefined();
