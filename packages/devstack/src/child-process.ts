@@ -19,3 +19,8 @@ export async function stopProcess(
     child.kill(signal);
   });
 }
+
+/** The last lines of a server's output, on one line, for a start-up error message. */
+export function lastLines(text: string, count = 5): string {
+  return text.trim().split('\n').slice(-count).join(' | ');
+}

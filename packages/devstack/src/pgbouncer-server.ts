@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPortInUse } from './ports.js';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
-import { stopProcess } from './child-process.js';
+import { lastLines, stopProcess } from './child-process.js';
 import { requireBinary } from './system-binary.js';
 
 /** The checked-in production configuration every local run derives from. */
@@ -247,10 +247,6 @@ function userlist(users: PgBouncerUser[]): string {
 function writeOwned(path: string, content: string, identity: SpawnIdentity): void {
   writeFileSync(path, content, { mode: 0o600 });
   handOver(path, identity);
-}
-
-function lastLines(text: string, count = 5): string {
-  return text.trim().split('\n').slice(-count).join(' | ');
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { handOver, serviceIdentity, type SpawnIdentity } from './process-user.js';
 import { isPortInUse } from './ports.js';
-import { stopProcess } from './child-process.js';
+import { lastLines, stopProcess } from './child-process.js';
 
 export const POSTGRES_MAJOR = 18;
 
@@ -216,10 +216,6 @@ export class PostgresServer {
       await client.end();
     }
   }
-}
-
-function lastLines(text: string, count = 5): string {
-  return text.trim().split('\n').slice(-count).join(' | ');
 }
 
 async function run(command: string, args: string[], identity: SpawnIdentity): Promise<void> {

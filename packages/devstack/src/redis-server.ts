@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { requireBinary } from './system-binary.js';
 import { isPortInUse } from './ports.js';
-import { stopProcess } from './child-process.js';
+import { lastLines, stopProcess } from './child-process.js';
 
 export interface RedisServerOptions {
   port: number;
@@ -57,7 +57,7 @@ export class RedisServer {
         this.process = undefined;
         reject(
           new Error(
-            `redis-server exited during start-up (code ${code ?? 'null'}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+            `redis-server exited during start-up (code ${code ?? 'null'}): ${lastLines(output, 3)}`,
           ),
         );
       });
