@@ -2,6 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { parseMigrationName } from '../../src/migrator/migration-file.js';
+import {
+  compareVersions as compareParsedVersions,
+  type MigrationVersion,
+} from '../../src/migrator/migration-version.js';
 
 /** infra/postgres/db: the migrations and the tenancy exception list. */
 export const POSTGRES_DB_DIR = join(
@@ -23,22 +28,16 @@ export const CORE_MIGRATIONS = [
 
 export const CORE_SCHEMAS = ['iam', 'crm', 'outreach', 'tracking'] as const;
 
-function versionParts(file: string): bigint[] {
-  const match = /^[VU](\d+(?:[._]\d+)*)__/.exec(file);
-  if (!match?.[1]) throw new Error(`not a versioned migration name: ${file}`);
-  return match[1].split(/[._]/).map((part) => BigInt(part));
+function versionOf(file: string): MigrationVersion {
+  const parsed = parseMigrationName(file);
+  if (!parsed.ok || !parsed.name.version)
+    throw new Error(`not a versioned migration name: ${file}`);
+  return parsed.name.version;
 }
 
-/** Flyway order: version parts compared numerically, trailing zero parts ignored. */
+/** Flyway order of two migration file names (the runner's own version comparison). */
 export function compareVersions(a: string, b: string): number {
-  const left = versionParts(a);
-  const right = versionParts(b);
-  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
-    const l = left[i] ?? 0n;
-    const r = right[i] ?? 0n;
-    if (l !== r) return l < r ? -1 : 1;
-  }
-  return 0;
+  return compareParsedVersions(versionOf(a), versionOf(b));
 }
 
 /** Every versioned migration in the directory, in version order. */
