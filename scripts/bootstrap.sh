@@ -26,22 +26,27 @@ fi
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    for package in "${missing[@]}"; do
-      echo "bootstrap: ${package} not found: install it (as root: apt-get install -y ${package})" >&2
-    done
-    exit 1
-  fi
-fi
+# docker-compose (Debian's v1) only checks docker-compose.yaml in the tests: optional.
+optional=()
+command -v docker-compose >/dev/null 2>&1 || optional+=(docker-compose)
 
-# docker-compose (Debian's v1) only checks docker-compose.yaml in the tests; optional.
-if ! command -v docker-compose >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) ||
-    echo "bootstrap: docker-compose could not be installed; the compose check will be skipped" >&2
+can_apt=false
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then can_apt=true; fi
+if [ "${#missing[@]}" -gt 0 ] && [ "$can_apt" = false ]; then
+  for package in "${missing[@]}"; do
+    echo "bootstrap: ${package} not found: install it (as root: apt-get install -y ${package})" >&2
+  done
+  exit 1
+fi
+if [ "$can_apt" = true ] && [ "$((${#missing[@]} + ${#optional[@]}))" -gt 0 ]; then
+  apt-get update -qq >/dev/null
+  if [ "${#missing[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ "${#optional[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${optional[@]}" >/dev/null ||
+      echo "bootstrap: docker-compose could not be installed; the compose check will be skipped" >&2
+  fi
 fi
 
 pnpm install --frozen-lockfile
