@@ -3,8 +3,9 @@ import { OpenRecorder } from './open-recorder.js';
 import type { PixelOpen } from './pixel-open.js';
 
 /**
- * Placeholder binding until open recording lands: it stores nothing and says so at debug
- * level, so no open is silently claimed as recorded.
+ * Placeholder binding until recording opens is implemented (a later issue; the tracking
+ * tables already exist): it stores nothing and says so at debug level, so no open is
+ * silently claimed as recorded.
  */
 @Injectable()
 export class DeferredOpenRecorder extends OpenRecorder {
