@@ -1,11 +1,6 @@
 import { freePort } from '@outreach/devstack';
 import { createHttpApp } from '@outreach/service-kit/http';
-import {
-  HttpServiceHarness,
-  getHealth,
-  silentLog,
-  testServiceEnv,
-} from '@outreach/service-kit/testing';
+import { HttpServiceHarness, getHealth, silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
 import { apiService } from '../src/api.definition.js';
 

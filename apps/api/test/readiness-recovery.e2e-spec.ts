@@ -7,7 +7,7 @@ import {
   getHealth,
   testServiceEnv,
   type HealthBody,
-} from '@outreach/service-kit/testing';
+} from '@outreach/testing/http';
 import { apiService } from '../src/api.definition.js';
 
 /*

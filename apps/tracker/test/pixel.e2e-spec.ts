@@ -1,5 +1,5 @@
 import { freePort } from '@outreach/devstack';
-import { HttpServiceHarness, getHealth, testServiceEnv } from '@outreach/service-kit/testing';
+import { HttpServiceHarness, getHealth, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import { TRANSPARENT_GIF } from '../src/pixel/transparent-gif.js';
 import { trackerService } from '../src/tracker.definition.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { freePort } from '@outreach/devstack';
 import { maintenanceQueue, type HeartbeatResult } from '@outreach/jobs';
-import { getHealth, silentLog, testServiceEnv } from '@outreach/service-kit/testing';
+import { getHealth, silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Environment } from '@outreach/service-kit/config';

@@ -1,8 +1,10 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { testRedisUrl } from '@outreach/testing';
-import type { Environment } from '../config/parse-config.js';
-import type { ServiceConfig } from '../config/service-config.js';
-import { createHttpApp, type HttpServiceDefinition } from '../http/http-service.js';
+import type { Environment, ServiceConfig } from '@outreach/service-kit/config';
+import {
+  createHttpApp,
+  type CreatedHttpApp,
+  type HttpServiceDefinition,
+} from '@outreach/service-kit/http';
+import { testRedisUrl } from '../test-services.js';
 
 /** A pino destination that drops every line (tests assert on HTTP, not on logs). */
 export const silentLog = { write: (): void => undefined };
@@ -23,7 +25,7 @@ export function testServiceEnv(databaseUrl: string, overrides: Environment = {})
  * and closes them all in `closeAll()` (call it in afterEach).
  */
 export class HttpServiceHarness<C extends ServiceConfig> {
-  private readonly open: NestFastifyApplication[] = [];
+  private readonly open: CreatedHttpApp<C>['app'][] = [];
 
   constructor(private readonly definition: HttpServiceDefinition<C>) {}
 
