@@ -35,6 +35,14 @@ export { OrganisationRepository } from './repositories/organisation.repository.j
 export type { OrganisationInput } from './repositories/organisation.repository.js';
 export { UserRepository } from './repositories/user.repository.js';
 export type { UserInput } from './repositories/user.repository.js';
+export { MembershipRepository } from './repositories/membership.repository.js';
+export type {
+  CallerMembership,
+  Membership,
+  MemberRecord,
+} from './repositories/membership.repository.js';
+export { DiagnosticsRepository } from './repositories/diagnostics.repository.js';
+export type { TransactionSnapshot } from './repositories/diagnostics.repository.js';
 export { createRepositories } from './repositories/repositories.factory.js';
 export type { Repositories } from './repositories/repositories.factory.js';
 

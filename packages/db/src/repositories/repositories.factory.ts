@@ -15,6 +15,8 @@ import { WorkflowStep } from '../outreach/workflow-step.entity.js';
 import { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
 import { Pixel } from '../tracking/pixel.entity.js';
 import type { CursorCodec } from './cursor.codec.js';
+import { DiagnosticsRepository } from './diagnostics.repository.js';
+import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
 import { UserRepository } from './user.repository.js';
@@ -26,112 +28,120 @@ const BY_ID = { id: [] } as const;
 
 /**
  * Every repository bound to one EntityManager, normally the tenant transaction's
- * (runInTenantTransaction). Sorts listed here are each backed by an organisation-first index;
- * filters are equality filters on indexed columns.
+ * (runInTenantTransaction). Created once per transaction scope and LAZILY: a repository is
+ * built the first time it is read (a request that lists companies builds one, not all of
+ * them), then reused for the rest of the scope. Sorts listed here are each backed by an
+ * organisation-first index; filters are equality filters on indexed columns.
  */
 export function createRepositories(manager: EntityManager, cursors: CursorCodec) {
+  return lazily(repositoryFactories(manager, cursors));
+}
+
+function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
   return {
-    organisations: new OrganisationRepository(manager),
-    users: new UserRepository(manager),
-    organisationUsers: new Scoped(manager, cursors, {
+    organisations: () => new OrganisationRepository(manager),
+    users: () => new UserRepository(manager),
+    memberships: () => new MembershipRepository(manager),
+    diagnostics: () => new DiagnosticsRepository(manager),
+    organisationUsers: () => new Scoped(manager, cursors, {
       entity: OrganisationUser,
       key: 'userId',
       sorts: { userId: [] },
       defaultSort: 'userId',
       filters: ['role', 'status'],
     }),
-    companies: new Scoped(manager, cursors, {
+    companies: () => new Scoped(manager, cursors, {
       entity: Company,
       key: 'id',
       sorts: { ...BY_CREATION, name: ['name'] },
       defaultSort: 'createdAt',
       filters: ['domain', 'siren', 'pharowCompanyId'],
     }),
-    people: new Scoped(manager, cursors, {
+    people: () => new Scoped(manager, cursors, {
       entity: Person,
       key: 'id',
       sorts: BY_CREATION,
       defaultSort: 'createdAt',
       filters: ['linkedinUrl', 'pharowPersonId'],
     }),
-    positions: new Scoped(manager, cursors, {
+    positions: () => new Scoped(manager, cursors, {
       entity: Position,
       key: 'id',
       sorts: BY_CREATION,
       defaultSort: 'createdAt',
       filters: ['companyId', 'personId', 'email'],
     }),
-    campaigns: new Scoped(manager, cursors, {
+    campaigns: () => new Scoped(manager, cursors, {
       entity: Campaign,
       key: 'id',
       sorts: { ...BY_CREATION, name: ['name'] },
       defaultSort: 'createdAt',
       filters: ['status'],
     }),
-    prompts: new Scoped(manager, cursors, {
+    prompts: () => new Scoped(manager, cursors, {
       entity: Prompt,
       key: 'id',
       sorts: BY_CREATION,
       defaultSort: 'createdAt',
       filters: ['name'],
     }),
-    workflowSteps: new Scoped(manager, cursors, {
+    workflowSteps: () => new Scoped(manager, cursors, {
       entity: WorkflowStep,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['campaignId', 'promptId'],
     }),
-    stepExperiments: new Scoped(manager, cursors, {
+    stepExperiments: () => new Scoped(manager, cursors, {
       entity: StepExperiment,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['stepId'],
     }),
-    stepExperimentVariants: new Scoped(manager, cursors, {
+    stepExperimentVariants: () => new Scoped(manager, cursors, {
       entity: StepExperimentVariant,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['experimentId'],
     }),
-    campaignEnrollments: new Scoped(manager, cursors, {
+    campaignEnrollments: () => new Scoped(manager, cursors, {
       entity: CampaignEnrollment,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['campaignId', 'positionId', 'status'],
     }),
-    enrollmentStepVariantAssignments: new Scoped(manager, cursors, {
+    enrollmentStepVariantAssignments: () => new Scoped(manager, cursors, {
       entity: EnrollmentStepVariantAssignment,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['enrollmentId', 'experimentId'],
     }),
-    tasks: new Scoped(manager, cursors, {
+    tasks: () => new Scoped(manager, cursors, {
       entity: Task,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['status', 'campaignId', 'enrollmentId'],
     }),
-    messages: new Scoped(manager, cursors, {
+    messages: () => new Scoped(manager, cursors, {
       entity: Message,
       key: 'id',
       sorts: BY_CREATION,
       defaultSort: 'createdAt',
       filters: ['enrollmentId', 'positionId', 'taskId', 'inReplyTo'],
     }),
-    pixels: new Scoped(manager, cursors, {
+    pixels: () => new Scoped(manager, cursors, {
       entity: Pixel,
       key: 'id',
       sorts: BY_ID,
       defaultSort: 'id',
       filters: ['messageId', 'token'],
     }),
-    messageOpenStats: new Scoped(manager, cursors, {
+    messageOpenStats: () => new Scoped(manager, cursors, {
       entity: MessageOpenStats,
       key: 'id',
       sorts: BY_ID,
@@ -139,6 +149,24 @@ export function createRepositories(manager: EntityManager, cursors: CursorCodec)
       filters: ['messageId'],
     }),
   };
+}
+
+type Built<F extends Record<string, () => unknown>> = { readonly [K in keyof F]: ReturnType<F[K]> };
+
+/** An object whose properties are built on first read, then kept. */
+function lazily<F extends Record<string, () => unknown>>(factories: F): Built<F> {
+  const built: Partial<Record<keyof F, unknown>> = {};
+  const target = {} as Built<F>;
+  for (const key of Object.keys(factories) as (keyof F & string)[]) {
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      get: () => {
+        if (!(key in built)) built[key] = factories[key]?.();
+        return built[key];
+      },
+    });
+  }
+  return Object.freeze(target);
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

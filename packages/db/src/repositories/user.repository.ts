@@ -3,7 +3,16 @@ import type { EntityManager, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { User } from '../iam/user.entity.js';
 import { validateInput } from '../validation/input.validator.js';
-import { findRow, insertRow, updateRow } from './entity-rows.js';
+import {
+  findRow,
+  hydrate,
+  insertRow,
+  persistentValue,
+  qualifiedTable,
+  quoted,
+  runQuery,
+  updateRow,
+} from './entity-rows.js';
 
 export interface UserInput {
   id?: string;
@@ -43,6 +52,24 @@ export class UserRepository {
   async findByEmail(email: string): Promise<User | null> {
     validateInput(this.#metadata, { email });
     return findRow(this.#manager, User, [[this.#email, email]]);
+  }
+
+  /**
+   * The user with this e-mail, created with the given fields when there is none (an existing
+   * user is returned unchanged). One statement, so concurrent callers cannot both create it.
+   */
+  async findOrCreate(data: UserInput): Promise<User> {
+    const pairs = validateInput(this.#metadata, { ...data, id: data.id ?? randomUUID() });
+    const values = pairs.map(([column, value]) => persistentValue(this.#manager, column, value));
+    const rows = await runQuery<Record<string, unknown>[]>(
+      this.#manager,
+      `INSERT INTO ${qualifiedTable(this.#metadata)} (${pairs.map(([column]) => quoted(column)).join(', ')})
+       VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT (email) DO UPDATE SET email = ${qualifiedTable(this.#metadata)}.email
+       RETURNING *`,
+      values,
+    );
+    return hydrate(this.#manager, this.#metadata, rows[0] ?? {}) as User;
   }
 
   async create(data: UserInput): Promise<User> {

@@ -198,6 +198,31 @@ export async function seedOrganisation(
   });
 }
 
+/**
+ * Makes the user with this e-mail (created when new) a member of the organisation, for tests
+ * that need more callers than the fixture's owner. Returns the user's id.
+ */
+export async function addMember(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  member: {
+    email: string;
+    role: OrganisationUser['role'];
+    status?: OrganisationUser['status'];
+  },
+): Promise<string> {
+  return runInTenantTransaction(dataSource, organisationId, async (manager) => {
+    const repos = createRepositories(manager, new CursorCodec(FIXTURE_CURSOR_SECRET));
+    const user = await repos.users.findOrCreate({ email: member.email });
+    await repos.organisationUsers.create(organisationId, {
+      userId: user.id,
+      role: member.role,
+      status: member.status ?? 'active',
+    });
+    return user.id;
+  });
+}
+
 /** Two organisations, A and B, each with a row in every table. */
 export async function seedTwoOrganisations(
   dataSource: DataSource,
