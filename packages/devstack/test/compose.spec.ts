@@ -7,7 +7,9 @@ const root = join(import.meta.dirname, '..', '..', '..');
 
 interface Service {
   image?: string;
-  build?: string | { context: string; dockerfile?: string };
+  build?: string | { context: string; dockerfile?: string; args?: Record<string, string> };
+  ports?: string[];
+  environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
@@ -46,11 +48,27 @@ describe('docker-compose.yaml', () => {
       expect(deps['app-user']?.condition).toBe('service_completed_successfully');
       expect(deps.pgbouncer?.condition).toBe('service_healthy');
       expect(deps.redis?.condition).toBe('service_healthy');
-      expect(service(app).build).toEqual({ context: '.', dockerfile: `apps/${app}/Dockerfile` });
     }
     expect(service('app-user').depends_on?.flyway?.condition).toBe(
       'service_completed_successfully',
     );
+  });
+
+  it('builds the three apps from the one root Dockerfile, APP and PORT as build args', () => {
+    const appPorts = { api: '3000', tracker: '3001', worker: '3002' };
+    for (const [app, port] of Object.entries(appPorts)) {
+      expect(service(app).build).toEqual({ context: '.', args: { APP: app, PORT: port } });
+      expect(service(app).environment?.PORT).toBeUndefined(); // the image sets it
+      for (const mapping of service(app).ports ?? []) expect(mapping.split(':').pop()).toBe(port);
+    }
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG APP$/m);
+    expect(dockerfile).toMatch(/^ARG PORT=/m);
+    expect(dockerfile).toContain('pnpm install --offline --frozen-lockfile');
+    expect(dockerfile).toMatch(/pnpm deploy .*--prod --filter="@outreach\/\$\{APP\}"/);
+    for (const app of Object.keys(appPorts)) {
+      expect(existsSync(join(root, 'apps', app, 'Dockerfile'))).toBe(false);
+    }
   });
 
   it('health-checks every long-running service; the apps through their readiness endpoint', () => {
