@@ -1,5 +1,5 @@
 import { freePort } from '@outreach/devstack';
-import { mintDevToken } from '@outreach/tenancy';
+import { mintDevToken } from '@outreach/tenancy/http';
 import { DEV_AUTH_JWT_SECRET } from '../src/config/api-config.schema.js';
 import { ApiHarness } from './support/api-harness.js';
 

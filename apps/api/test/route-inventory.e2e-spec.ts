@@ -23,6 +23,7 @@ describe('route inventory (e2e)', () => {
     expect(routes).toEqual([
       'GET    /health/live → public',
       'GET    /health/ready → public',
+      'GET    /organisations → authenticated',
       'POST   /organisations → authenticated',
       'GET    /organisations/:organisationId → organisation:organisation:read',
       'PATCH  /organisations/:organisationId → organisation:organisation:write',

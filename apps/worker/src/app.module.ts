@@ -1,15 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceConfigModule } from '@outreach/service-kit/config';
+import { SERVICE_CONFIG, ServiceConfigModule } from '@outreach/service-kit/config';
 import { ServiceHealthModule } from '@outreach/service-kit/health';
+import { DatabaseModule, databaseOptionsFor } from '@outreach/tenancy';
 import type { WorkerConfig } from './config/worker-config.schema.js';
-import { DatabaseModule } from './database/database.module.js';
 import { HealthHttpServer } from './health/health-http.server.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 
 /** Root module of the worker: one module per queue (its WorkerHost), config, database, health. */
 @Module({
-  imports: [DatabaseModule, MaintenanceModule],
+  imports: [MaintenanceModule],
 })
 export class AppModule {
   static forRoot(config: WorkerConfig): DynamicModule {
@@ -18,6 +18,11 @@ export class AppModule {
       imports: [
         ServiceConfigModule.forRoot(config),
         ServiceHealthModule.forRoot({ service: 'worker', http: false }),
+        DatabaseModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: (workerConfig: WorkerConfig) =>
+            databaseOptionsFor(workerConfig, 'outreach-worker'),
+        }),
         JobsModule.forRoot(config),
       ],
       providers: [HealthHttpServer],

@@ -1,23 +1,35 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createDataSource } from '@outreach/db';
+import {
+  createDataSource,
+  createRepositories,
+  CursorCodec,
+  runInTenantTransaction,
+} from '@outreach/db';
+import {
+  addMember,
+  FIXTURE_CURSOR_SECRET,
+  seedTwoOrganisations,
+  type OrganisationFixture,
+} from '@outreach/db/testing';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import {
-  CurrentUser,
+  DatabaseModule,
   enterJobContext,
   getTenantContext,
   hasTenantContext,
+  TenantDatabase,
+} from '../src/index.js';
+import {
+  CurrentUser,
   mintDevToken,
   Public,
   RequirePermission,
-  TenancyModule,
-  TenantDatabase,
+  TenancyHttpModule,
   type AuthenticatedUser,
-} from '../src/index.js';
+} from '../src/http/index.js';
 
 const SECRET = 'tenancy-module-test-secret-0123456789';
 
@@ -28,21 +40,22 @@ class ProbeController {
   @Get()
   @RequirePermission('companies:read')
   async read(): Promise<unknown> {
-    const rows: { setting: string; companies: string }[] = await this.database.manager().query(
-      `SELECT current_setting('app.organisation_id', true) AS setting,
-                (SELECT count(*) FROM crm.companies)::text AS companies`,
-    );
-    return { context: getTenantContext(), ...rows[0] };
+    const repositories = this.database.repositories();
+    const snapshot = await repositories.diagnostics.snapshot();
+    const companies = await repositories.companies.list(this.database.organisationId());
+    return {
+      context: getTenantContext(),
+      setting: snapshot.organisationId,
+      companies: companies.items.length,
+    };
   }
 
   @Post()
   @RequirePermission('companies:write')
   async writeThenFail(): Promise<never> {
     await this.database
-      .manager()
-      .query(`INSERT INTO crm.companies (organisation_id, name) VALUES ($1, 'half-written')`, [
-        getTenantContext().organisationId,
-      ]);
+      .repositories()
+      .companies.create(this.database.organisationId(), { name: 'half-written' });
     throw new BadRequestException('refused after writing');
   }
 }
@@ -72,48 +85,51 @@ class MeController {
   }
 }
 
+function databaseOptions(url: string) {
+  return { url, applicationName: 'tenancy-test', poolSize: 4, statementTimeoutMs: 5_000 };
+}
+
 describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () => {
   let database: TestDatabase;
-  let dataSource: DataSource;
+  let seeding: DataSource;
   let app: NestFastifyApplication;
-  let admin: pg.Client;
-  const orgA = randomUUID();
-  const orgB = randomUUID();
+  let a: OrganisationFixture;
+  let b: OrganisationFixture;
+  let orgA = '';
+  let orgB = '';
   let owner = '';
+  let ownerEmail = '';
   let viewer = '';
   let baseUrl = '';
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    await admin.query(`INSERT INTO iam.organisations (id, name) VALUES ($1, 'A'), ($2, 'B')`, [
-      orgA,
-      orgB,
-    ]);
-    const users = await admin.query<{ id: string }>(
-      `INSERT INTO iam.users (email) VALUES ('owner@t.fr'), ('viewer@t.fr') RETURNING id`,
-    );
-    [owner, viewer] = users.rows.map((row) => row.id) as [string, string];
-    await admin.query(
-      `INSERT INTO iam.organisation_users (organisation_id, user_id, role, status)
-       VALUES ($1, $2, 'owner', 'active'), ($1, $3, 'viewer', 'active'), ($4, $3, 'owner', 'active')`,
-      [orgA, owner, viewer, orgB],
-    );
-    await admin.query(
-      `INSERT INTO crm.companies (organisation_id, name) VALUES ($1, 'a1'), ($2, 'b1'), ($2, 'b2')`,
-      [orgA, orgB],
+    seeding = await createDataSource({ url: database.appUrl, applicationName: 'seed' }).initialize();
+    ({ a, b } = await seedTwoOrganisations(seeding));
+    orgA = a.organisationId;
+    orgB = b.organisationId;
+    owner = a.owner.id;
+    ownerEmail = a.owner.email;
+    // viewer@t.fr: viewer in A, owner in B; B has one more company than A.
+    viewer = await addMember(seeding, a.organisationId, { email: 'viewer@t.fr', role: 'viewer' });
+    await addMember(seeding, b.organisationId, { email: 'viewer@t.fr', role: 'owner' });
+    await addMember(seeding, a.organisationId, {
+      email: 'suspended@t.fr',
+      role: 'owner',
+      status: 'suspended',
+    });
+    await runInTenantTransaction(seeding, b.organisationId, (manager) =>
+      createRepositories(manager, new CursorCodec(FIXTURE_CURSOR_SECRET)).companies.create(
+        b.organisationId,
+        { name: 'b2' },
+      ),
     );
 
-    dataSource = await createDataSource({
-      url: database.appUrl,
-      applicationName: 'tenancy-test',
-      logging: false,
-    }).initialize();
     @Module({
       imports: [
-        TenancyModule.forRootAsync({
-          useFactory: () => ({ auth: { mode: 'hs256', secret: SECRET }, dataSource }),
+        DatabaseModule.forRootAsync({ useFactory: () => databaseOptions(database.appUrl) }),
+        TenancyHttpModule.forRootAsync({
+          useFactory: () => ({ auth: { mode: 'hs256', secret: SECRET } }),
         }),
       ],
       controllers: [ProbeController, BrokenController, OpenController, MeController],
@@ -127,8 +143,7 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
 
   afterAll(async () => {
     await app.close();
-    await dataSource.destroy();
-    await admin.end();
+    await seeding.destroy();
     await database.drop();
   });
 
@@ -142,6 +157,10 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
   it('requires a token except on @Public() routes, which run without a tenant context', async () => {
     expect((await call('GET', '/me')).status).toBe(401);
     expect(await call('GET', '/open')).toEqual({ status: 200, body: { hasContext: false } });
+    expect((await call('GET', '/me', ownerEmail)).body).toMatchObject({
+      userId: owner,
+      email: ownerEmail,
+    });
     expect((await call('GET', '/me', 'viewer@t.fr')).body).toMatchObject({
       userId: viewer,
       email: 'viewer@t.fr',
@@ -155,7 +174,7 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
       body: {
         context: { organisationId: orgA, userId: viewer, role: 'viewer' },
         setting: orgA,
-        companies: '1',
+        companies: 1,
       },
     });
   });
@@ -168,28 +187,39 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
       })),
     );
     for (const { org, response } of results) {
-      expect(response.body).toMatchObject({ setting: org, companies: org === orgA ? '1' : '2' });
+      expect(response.body).toMatchObject({ setting: org, companies: org === orgA ? 1 : 2 });
     }
   });
 
   it('answers 404 to a non-member and 403 to a role without the permission', async () => {
-    expect(await call('GET', `/organisations/${orgB}/probe`, 'owner@t.fr')).toMatchObject({
+    expect(await call('GET', `/organisations/${orgB}/probe`, ownerEmail)).toMatchObject({
       status: 404,
       body: { message: 'organisation not found' },
     });
-    expect((await call('POST', `/organisations/${orgA}/probe`, 'viewer@t.fr')).status).toBe(403);
-    expect((await call('GET', '/organisations/nope/probe', 'owner@t.fr')).status).toBe(400);
+    expect(await call('GET', `/organisations/${orgA}/probe`, 'suspended@t.fr')).toMatchObject({
+      status: 404,
+      body: { message: 'organisation not found' },
+    });
+    expect(await call('POST', `/organisations/${orgA}/probe`, 'viewer@t.fr')).toMatchObject({
+      status: 403,
+      body: { message: 'your role "viewer" does not grant "companies:write" in this organisation' },
+    });
+    expect((await call('GET', '/organisations/nope/probe', ownerEmail)).status).toBe(400);
+    expect(await call('GET', `/organisations/${orgA}/probe`, 'nobody@t.fr')).toMatchObject({
+      status: 401,
+      body: { message: 'no user with e-mail nobody@t.fr' },
+    });
   });
 
   it('rolls back what a failing handler wrote', async () => {
-    const response = await call('POST', `/organisations/${orgA}/probe`, 'owner@t.fr');
+    const response = await call('POST', `/organisations/${orgA}/probe`, ownerEmail);
     expect(response).toMatchObject({ status: 400, body: { message: 'refused after writing' } });
-    const rows = await admin.query(`SELECT 1 FROM crm.companies WHERE name = 'half-written'`);
-    expect(rows.rowCount).toBe(0);
+    const after = await call('GET', `/organisations/${orgA}/probe`, ownerEmail);
+    expect(after.body).toMatchObject({ companies: 1 });
   });
 
   it('refuses an organisation route that declares no permission (fail closed)', async () => {
-    const response = await call('GET', `/broken/${orgA}`, 'owner@t.fr');
+    const response = await call('GET', `/broken/${orgA}`, ownerEmail);
     expect(response.status).toBe(500);
     expect(response.body.message).toBe(
       'route misconfigured: organisation route without @RequirePermission()',
@@ -199,18 +229,16 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
   it('lets a job re-enter the context from its payload and work under RLS', async () => {
     const tenantDatabase = app.get(TenantDatabase);
     const count = await enterJobContext({ organisationId: orgB }, () =>
-      tenantDatabase.transaction(async (manager) => {
-        const rows: { n: string }[] = await manager.query(
-          'SELECT count(*)::text AS n FROM crm.companies',
-        );
-        return { n: rows[0]?.n, context: getTenantContext() };
+      tenantDatabase.transaction(async (scope) => {
+        const page = await scope.repositories.companies.list(scope.organisationId);
+        return { n: page.items.length, context: getTenantContext() };
       }),
     );
     expect(count).toEqual({
-      n: '2',
+      n: 2,
       context: { organisationId: orgB, userId: null, role: 'system' },
     });
-    expect(() => tenantDatabase.manager()).toThrow('no tenant transaction');
+    expect(() => tenantDatabase.repositories()).toThrow('no tenant transaction');
     await expect(tenantDatabase.transaction(() => Promise.resolve())).rejects.toThrow(
       'no tenant context',
     );

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { mintDevToken } from '@outreach/tenancy';
-import pg from 'pg';
+import { createDataSource, UserRepository } from '@outreach/db';
+import { mintDevToken } from '@outreach/tenancy/http';
 import { DEV_AUTH_JWT_SECRET } from '../config/api-config.schema.js';
 
 /** A bad command line or environment: printed as one line, exit code 1. */
@@ -63,18 +63,23 @@ export async function mintTokenCommand(argv: string[], env: TokenEnvironment): P
   if (!env.DATABASE_URL)
     throw new CommandError('DATABASE_URL is required (the database the api uses)');
 
-  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  // iam.users is global (no row-level security): no tenant transaction is needed.
+  const dataSource = createDataSource({
+    url: env.DATABASE_URL,
+    applicationName: 'outreach-token',
+    poolSize: 1,
+  });
   try {
-    await client.connect();
-    await client.query(
-      `INSERT INTO iam.users (email, first_name, last_name) VALUES ($1, $2, $3)
-       ON CONFLICT (email) DO NOTHING`,
-      [email, values['first-name'] ?? null, values['last-name'] ?? null],
-    );
+    await dataSource.initialize();
+    await new UserRepository(dataSource.manager).findOrCreate({
+      email,
+      firstName: values['first-name'] ?? null,
+      lastName: values['last-name'] ?? null,
+    });
   } catch (error) {
     throw new CommandError(`cannot create the user in DATABASE_URL: ${(error as Error).message}`);
   } finally {
-    await client.end().catch(() => undefined);
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
   }
   return mintDevToken({
     secret: env.AUTH_JWT_SECRET ?? DEV_AUTH_JWT_SECRET,

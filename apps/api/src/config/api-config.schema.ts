@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
-import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy';
+import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy/http';
 
 /**
  * Development-only secrets, used when NODE_ENV is not `production` and the variable is unset,

@@ -10,8 +10,7 @@ import {
 import { InvalidCursorError, InvalidInputError, translateDatabaseError } from '@outreach/db';
 import { MissingTenantContextError } from '@outreach/tenancy';
 import type { FastifyReply } from 'fastify';
-import type { DataSource } from 'typeorm';
-import { DATA_SOURCE } from '../database/database.tokens.js';
+import { DataSource } from 'typeorm';
 
 interface ErrorBody {
   statusCode: number;
@@ -42,7 +41,7 @@ const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '57P01', 
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();

@@ -1,12 +1,4 @@
-import type { MembershipStatus, OrganisationRole } from '@outreach/tenancy';
+import type { MemberRecord } from '@outreach/db';
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  role: OrganisationRole;
-  status: MembershipStatus;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A member as the api answers it: the membership and the user's public fields. */
+export type MemberView = MemberRecord;

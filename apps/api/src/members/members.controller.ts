@@ -10,7 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '@outreach/tenancy';
+import { RequirePermission } from '@outreach/tenancy/http';
 import { AddMemberDto } from './dto/add-member.dto.js';
 import { UpdateMemberDto } from './dto/update-member.dto.js';
 import type { MemberView } from './member.view.js';

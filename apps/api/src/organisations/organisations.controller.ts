@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequirePermission, type AuthenticatedUser } from '@outreach/tenancy';
+import { CurrentUser, RequirePermission, type AuthenticatedUser } from '@outreach/tenancy/http';
 import { CreateOrganisationDto } from './dto/create-organisation.dto.js';
 import { UpdateOrganisationDto } from './dto/update-organisation.dto.js';
 import type { OrganisationView } from './organisation.view.js';
@@ -19,6 +19,12 @@ export class OrganisationsController {
     @Body() body: CreateOrganisationDto,
   ): Promise<OrganisationView> {
     return this.organisations.create(user, body);
+  }
+
+  /** The caller's organisations (active memberships) with their role in each, by name. */
+  @Get()
+  list(@CurrentUser() user: AuthenticatedUser): Promise<OrganisationView[]> {
+    return this.organisations.listMine(user);
   }
 
   @Get(':organisationId')

@@ -1,29 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { asOrganisationId, type Organisation } from '@outreach/db';
+import { SystemDatabase } from '@outreach/db/system';
 import {
   getTenantContext,
   TenantDatabase,
-  type AuthenticatedUser,
+  type OrganisationRole,
   type TenantContext,
 } from '@outreach/tenancy';
-import type { EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '@outreach/tenancy/http';
 import type { CreateOrganisationDto } from './dto/create-organisation.dto.js';
 import type { UpdateOrganisationDto } from './dto/update-organisation.dto.js';
 import type { OrganisationView } from './organisation.view.js';
 
-interface OrganisationRow {
-  id: string;
-  name: string;
-  slug: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = 'id, name, slug, created_at, updated_at';
-
 @Injectable()
 export class OrganisationsService {
-  constructor(private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly system: SystemDatabase,
+  ) {}
 
   /**
    * The id is chosen here so that the RLS setting can name the new organisation before it
@@ -31,62 +26,76 @@ export class OrganisationsService {
    */
   create(user: AuthenticatedUser, body: CreateOrganisationDto): Promise<OrganisationView> {
     const context: TenantContext = {
-      organisationId: randomUUID(),
+      organisationId: asOrganisationId(randomUUID()),
       userId: user.userId,
       role: 'owner',
     };
-    return this.database.transactionFor(context, async (manager) => {
-      const rows: OrganisationRow[] = await manager.query(
-        `INSERT INTO iam.organisations (id, name, slug) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-        [context.organisationId, body.name, body.slug ?? null],
-      );
-      await manager.query(
-        `INSERT INTO iam.organisation_users (organisation_id, user_id, role, status)
-         VALUES ($1, $2, 'owner', 'active')`,
-        [context.organisationId, user.userId],
-      );
-      return view(first(rows), 'owner');
+    return this.database.transactionFor(context, async ({ organisationId, repositories }) => {
+      const organisation = await repositories.organisations.create(organisationId, {
+        name: body.name,
+        ...(body.slug === undefined ? {} : { slug: body.slug }),
+      });
+      await repositories.memberships.add(organisationId, user.userId, 'owner');
+      return view(organisation, 'owner');
     });
   }
 
-  async get(): Promise<OrganisationView> {
-    const { organisationId, role } = getTenantContext();
-    const rows: OrganisationRow[] = await this.manager().query(
-      `SELECT ${COLUMNS} FROM iam.organisations WHERE id = $1`,
-      [organisationId],
+  /**
+   * The caller's active memberships, with their role, by name. The memberships come from the
+   * system path (no organisation is chosen yet, so row-level security would show none); each
+   * organisation is then read in its own tenant transaction, under RLS like any other read.
+   */
+  async listMine(user: AuthenticatedUser): Promise<OrganisationView[]> {
+    const memberships = await this.system.listUserMemberships(user.userId);
+    const active = memberships.filter((membership) => membership.status === 'active');
+    const views = await Promise.all(
+      active.map((membership) =>
+        this.database.transactionFor(
+          { organisationId: membership.organisationId, userId: user.userId, role: membership.role },
+          async ({ organisationId, repositories }) => {
+            const organisation = await repositories.organisations.find(organisationId);
+            return organisation ? view(organisation, membership.role) : null;
+          },
+        ),
+      ),
     );
-    return view(first(rows), role);
+    return views
+      .filter((organisation) => organisation !== null)
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id));
+  }
+
+  async get(): Promise<OrganisationView> {
+    const { organisationId, role } = this.context();
+    return view(found(await this.database.repositories().organisations.find(organisationId)), role);
   }
 
   async update(body: UpdateOrganisationDto): Promise<OrganisationView> {
-    const { organisationId, role } = getTenantContext();
-    const rows: [OrganisationRow[], number] = await this.manager().query(
-      `UPDATE iam.organisations SET name = coalesce($2, name), slug = coalesce($3, slug)
-        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [organisationId, body.name ?? null, body.slug ?? null],
-    );
-    return view(first(rows[0]), role);
+    const { organisationId, role } = this.context();
+    const organisation = await this.database.repositories().organisations.update(organisationId, {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.slug === undefined ? {} : { slug: body.slug }),
+    });
+    return view(found(organisation), role);
   }
 
-  private manager(): EntityManager {
-    return this.database.manager();
+  private context(): TenantContext {
+    return getTenantContext();
   }
 }
 
-function first(rows: OrganisationRow[]): OrganisationRow {
-  const row = rows[0];
+function found(organisation: Organisation | null): Organisation {
   // The guard found a membership in this transaction's organisation: the row is there.
-  if (!row) throw new NotFoundException('organisation not found');
-  return row;
+  if (!organisation) throw new NotFoundException('organisation not found');
+  return organisation;
 }
 
-function view(row: OrganisationRow, role: OrganisationView['role']): OrganisationView {
+function view(organisation: Organisation, role: OrganisationView['role']): OrganisationView {
   return {
-    id: row.id,
-    name: row.name,
-    slug: row.slug,
+    id: organisation.id,
+    name: organisation.name,
+    slug: organisation.slug,
     role,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: organisation.createdAt,
+    updatedAt: organisation.updatedAt,
   };
 }

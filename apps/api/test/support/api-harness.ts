@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createDataSource, UserRepository } from '@outreach/db';
 import { createHttpApp } from '@outreach/service-kit/http';
-import { mintDevToken } from '@outreach/tenancy';
+import { mintDevToken } from '@outreach/tenancy/http';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { apiService } from '../../src/api.definition.js';
 import { DEV_AUTH_JWT_SECRET } from '../../src/config/api-config.schema.js';
 
@@ -33,6 +35,8 @@ export class ApiHarness {
     readonly baseUrl: string,
     readonly database: TestDatabase,
     readonly admin: pg.Client,
+    /** Seeds through packages/db's repositories (as outreach_app_user), like the apps do. */
+    readonly seeding: DataSource,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
@@ -51,24 +55,26 @@ export class ApiHarness {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
-    return new ApiHarness(app, await app.getUrl(), database, admin);
+    const seeding = await createDataSource({
+      url: database.appUrl,
+      applicationName: 'api-test-seed',
+      poolSize: 2,
+    }).initialize();
+    return new ApiHarness(app, await app.getUrl(), database, admin, seeding);
   }
 
   async stop(): Promise<void> {
     await this.app.close();
     await this.admin.end();
+    await this.seeding.destroy();
     await this.database.drop();
   }
 
   /** An iam.users row (as an identity provider sign-up would leave) and a token for it. */
   async user(email: string): Promise<{ id: string; token: string }> {
-    const { rows } = await this.admin.query<{ id: string }>(
-      `INSERT INTO iam.users (email) VALUES ($1)
-       ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
-      [email],
-    );
+    const user = await new UserRepository(this.seeding.manager).findOrCreate({ email });
     return {
-      id: rows[0]?.id ?? '',
+      id: user.id,
       token: await mintDevToken({ secret: DEV_AUTH_JWT_SECRET, email }),
     };
   }

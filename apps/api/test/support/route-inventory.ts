@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { pathHasOrganisationParam, routeAccess, type RouteAccess } from '@outreach/tenancy';
+import { pathHasOrganisationParam, routeAccess, type RouteAccess } from '@outreach/tenancy/http';
 
 export interface RouteEntry {
   method: string;

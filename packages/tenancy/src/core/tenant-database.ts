@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrganisationId, Repositories } from '@outreach/db';
+import { getTenantContext, runInTenantContext, type TenantContext } from './tenant-context.js';
+import {
+  currentTenantScope,
+  runInTenantScope,
+  type TenantScope,
+  type TenantScopeDatabase,
+} from './tenant-scope.js';
+
+/** Injection token of the TenantScopeDatabase (DataSource + cursor codec) DatabaseModule builds. */
+export const TENANT_SCOPE_DATABASE = Symbol.for('outreach.tenancy.tenantScopeDatabase');
+
+/**
+ * The tenant database handle for services and job processors: the repositories of the
+ * current request's (or job's) tenant transaction, or a new tenant transaction for the
+ * current context. There is no other way to the tenant tables.
+ */
+@Injectable()
+export class TenantDatabase {
+  constructor(@Inject(TENANT_SCOPE_DATABASE) private readonly database: TenantScopeDatabase) {}
+
+  /** The organisation of the current context. */
+  organisationId(): OrganisationId {
+    return getTenantContext().organisationId;
+  }
+
+  /** The repositories of the tenant transaction in progress; throws outside one. */
+  repositories(): Repositories {
+    return this.scope().repositories;
+  }
+
+  /** The tenant transaction in progress; throws outside one. */
+  scope(): TenantScope {
+    return currentTenantScope();
+  }
+
+  /** A tenant transaction for the current tenant context (jobs, after enterJobContext). */
+  async transaction<T>(work: (scope: TenantScope) => Promise<T>): Promise<T> {
+    return runInTenantScope(this.database, getTenantContext().organisationId, work);
+  }
+
+  /**
+   * Opens a transaction for `organisationId`, asks `authorise` (inside it: the membership check
+   * of a request) which context to enter, then runs `work` in that context, in the same
+   * transaction. `authorise` throwing rolls back and runs nothing.
+   */
+  enter<T>(
+    organisationId: OrganisationId,
+    authorise: (scope: TenantScope) => Promise<TenantContext>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return runInTenantScope(this.database, organisationId, async (scope) => {
+      const context = await authorise(scope);
+      if (context.organisationId !== organisationId) {
+        throw new Error('tenant context must name the organisation of its transaction');
+      }
+      return runInTenantContext(context, work);
+    });
+  }
+
+  /** Enters an explicit context and opens its transaction (creating an organisation: its id is new). */
+  transactionFor<T>(context: TenantContext, work: (scope: TenantScope) => Promise<T>): Promise<T> {
+    return runInTenantContext(context, () =>
+      runInTenantScope(this.database, context.organisationId, work),
+    );
+  }
+}
