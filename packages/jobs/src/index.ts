@@ -1,5 +1,42 @@
-export { defineQueue, parseJobPayload, InvalidJobPayloadError } from './queue-contract.js';
-export type { QueueContract, JobName, JobPayload, TenantJobPayload } from './queue-contract.js';
+// Public surface of @outreach/jobs (explicit names, no `export *`).
+export {
+  defineQueue,
+  tenantJob,
+  systemJob,
+  jobKind,
+  parseJobPayload,
+  InvalidJobPayloadError,
+  JobContractError,
+} from './queue-contract.js';
+export type {
+  QueueContract,
+  JobDefinition,
+  JobDefinitions,
+  JobKind,
+  JobKindOf,
+  JobName,
+  JobPayload,
+  JobInput,
+  TenantJob,
+  SystemJob,
+  TenantJobName,
+  SystemJobName,
+  TenantJobPayload,
+  TenantJobShape,
+  SystemJobShape,
+} from './queue-contract.js';
+export {
+  UNRECOVERABLE_JOB_ERROR_NAMES,
+  isUnrecoverableJobError,
+} from './unrecoverable-job.error.js';
+export { JobProducer, JobQueueUnavailableError, DEFAULT_JOB_OPTIONS } from './job-producer.js';
+export type { JobProducerOptions, EnqueueOptions, EnqueuedJob } from './job-producer.js';
+export { QUEUE_PREFIX, redisConnectionOptions } from './redis-connection.js';
 export { maintenanceQueue } from './maintenance.queue.js';
-export type { HeartbeatPayload, HeartbeatResult } from './maintenance.queue.js';
+export type {
+  HeartbeatPayload,
+  HeartbeatResult,
+  SystemHeartbeatPayload,
+  SystemHeartbeatResult,
+} from './maintenance.queue.js';
 export { ALL_QUEUES } from './queues.js';

@@ -1,0 +1,152 @@
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import {
+  parseJobPayload,
+  type JobInput,
+  type JobName,
+  type QueueContract,
+} from './queue-contract.js';
+import { QUEUE_PREFIX } from './redis-connection.js';
+
+/**
+ * Job options of every enqueued job unless `enqueue` overrides them: 5 attempts with
+ * exponential backoff from 2 s; completed jobs kept 1 day (at most 1,000), failed ones 7 days
+ * (at most 10,000), so Redis stays bounded and a failure can still be inspected.
+ */
+export const DEFAULT_JOB_OPTIONS: Readonly<DefaultJobOptions> = Object.freeze({
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600, count: 10_000 },
+});
+
+export interface JobProducerOptions {
+  /** `redisConnectionOptions(REDIS_URL)`. */
+  connection: ConnectionOptions;
+  /** Redis key prefix; QUEUE_PREFIX (`outreach`) unless a test isolates its queues. */
+  prefix?: string;
+  /** `enqueue` rejects with JobQueueUnavailableError after this long (default 5,000 ms). */
+  enqueueTimeoutMs?: number;
+}
+
+export interface EnqueueOptions {
+  /**
+   * Required. A job that must not run twice gets a fixed id derived from what it does (e.g.
+   * the task id of a send): while a job with that id is waiting, delayed, active or still kept
+   * (see DEFAULT_JOB_OPTIONS), enqueueing it again adds nothing. Other jobs pass
+   * `randomUUID()`. BullMQ refuses ids that are integers or contain `:`.
+   */
+  jobId: string;
+  /** Milliseconds to wait before the job may run. */
+  delay?: number;
+  /** 1 (highest) … 2,097,151; unset jobs run before prioritised ones. */
+  priority?: number;
+  /** Overrides DEFAULT_JOB_OPTIONS.attempts. */
+  attempts?: number;
+}
+
+/** What `enqueue` added (or found already there, for a fixed jobId). */
+export interface EnqueuedJob {
+  queue: string;
+  name: string;
+  jobId: string;
+}
+
+/** Redis did not take the job in time (unreachable or overloaded). */
+export class JobQueueUnavailableError extends Error {
+  override readonly name = 'JobQueueUnavailableError';
+}
+
+/**
+ * The one typed producer of the api and the worker. Validates each payload against its queue
+ * contract before touching Redis (InvalidJobPayloadError), then adds the job to that queue
+ * with DEFAULT_JOB_OPTIONS. Keeps one BullMQ Queue per queue name, created on first use.
+ * Plain class: the apps wrap it in a Nest provider and call `close()` on shutdown.
+ */
+export class JobProducer {
+  private readonly queues = new Map<string, Queue>();
+  private readonly prefix: string;
+  private readonly enqueueTimeoutMs: number;
+  private closed = false;
+
+  constructor(private readonly options: JobProducerOptions) {
+    this.prefix = options.prefix ?? QUEUE_PREFIX;
+    this.enqueueTimeoutMs = options.enqueueTimeoutMs ?? 5_000;
+  }
+
+  async enqueue<Q extends QueueContract, N extends JobName<Q>>(
+    queue: Q,
+    job: N,
+    payload: JobInput<Q, N>,
+    options: EnqueueOptions,
+  ): Promise<EnqueuedJob> {
+    if (this.closed) throw new Error('job producer is closed');
+    const data = parseJobPayload(queue, job, payload);
+    assertJobId(options.jobId, `${queue.name}/${job}`);
+    const { jobId, delay, priority, attempts } = options;
+    const added = this.queueFor(queue.name).add(job, data, {
+      jobId,
+      ...(delay === undefined ? {} : { delay }),
+      ...(priority === undefined ? {} : { priority }),
+      ...(attempts === undefined ? {} : { attempts }),
+    });
+    const result = await withTimeout(
+      added,
+      this.enqueueTimeoutMs,
+      () =>
+        new JobQueueUnavailableError(
+          `could not enqueue ${queue.name}/${job} ${jobId} within ${this.enqueueTimeoutMs} ms: is Redis reachable?`,
+        ),
+    );
+    return { queue: queue.name, name: job, jobId: result.id ?? jobId };
+  }
+
+  /** Closes every queue connection; `enqueue` refuses afterwards. Safe to call twice. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+
+  private queueFor(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.options.connection,
+        prefix: this.prefix,
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS },
+      });
+      // Connection errors surface as rejected or timed-out enqueues; without a listener an
+      // 'error' event would crash the process.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}
+
+function assertJobId(jobId: unknown, job: string): void {
+  const problem =
+    typeof jobId !== 'string' || jobId.length === 0
+      ? 'a jobId is required'
+      : /^\d+$/.test(jobId)
+        ? 'BullMQ refuses integer ids'
+        : jobId.includes(':')
+          ? 'BullMQ refuses ids containing ":"'
+          : undefined;
+  if (problem) throw new TypeError(`invalid jobId ${JSON.stringify(jobId)} for ${job}: ${problem}`);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(error());
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
