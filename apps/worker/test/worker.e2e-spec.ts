@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { freePort } from '@outreach/devstack';
-import { maintenanceQueue, type HeartbeatResult } from '@outreach/jobs';
+import {
+  JobProducer,
+  maintenanceQueue,
+  QUEUE_PREFIX,
+  redisConnectionOptions,
+  type HeartbeatResult,
+  type SystemHeartbeatResult,
+} from '@outreach/jobs';
 import { getHealth, silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Environment } from '@outreach/service-kit/config';
 import { HealthHttpServer } from '../src/health/health-http.server.js';
-import { redisConnectionOptions } from '../src/jobs/redis-connection.js';
 import { createWorker } from '../src/worker.factory.js';
 
 describe('worker (e2e)', () => {
@@ -26,11 +32,15 @@ describe('worker (e2e)', () => {
     await Promise.all(open.splice(0).map((app) => app.close()));
   });
 
-  async function boot(overrides: Environment = {}): Promise<string> {
+  async function start(overrides: Environment = {}): Promise<INestApplicationContext> {
     const env = testServiceEnv(database.url, { PORT: String(await freePort()), ...overrides });
     const { app } = await createWorker(env, { logDestination: silentLog });
     open.push(app);
-    return app.get(HealthHttpServer).url;
+    return app;
+  }
+
+  async function boot(overrides: Environment = {}): Promise<string> {
+    return (await start(overrides)).get(HealthHttpServer).url;
   }
 
   it('answers ready on its health port with PostgreSQL and Redis up', async () => {
@@ -47,45 +57,83 @@ describe('worker (e2e)', () => {
     let queue: Queue;
     let events: QueueEvents;
 
+    let producer: JobProducer;
+
     beforeAll(async () => {
-      queue = new Queue(maintenanceQueue.name, { connection: connection(), prefix: 'outreach' });
+      producer = new JobProducer({ connection: connection() });
+      queue = new Queue(maintenanceQueue.name, { connection: connection(), prefix: QUEUE_PREFIX });
       events = new QueueEvents(maintenanceQueue.name, {
         connection: connection(),
-        prefix: 'outreach',
+        prefix: QUEUE_PREFIX,
       });
       await events.waitUntilReady();
     });
 
     afterAll(async () => {
+      await producer.close();
       await events.close();
       await queue.close();
     });
 
-    it('runs a heartbeat inside the job organisation’s tenant transaction', async () => {
+    async function finished<T>(jobId: string): Promise<T> {
+      const job = await queue.getJob(jobId);
+      if (!job) throw new Error(`job ${jobId} was not enqueued`);
+      return (await job.waitUntilFinished(events, 15_000)) as T;
+    }
+
+    async function failedAtOnce(data: unknown): Promise<Job> {
+      // Straight to Redis with retries allowed: an old or foreign producer, past the contract.
+      const job = await queue.add('heartbeat', data, { jobId: randomUUID(), attempts: 3 });
+      await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow();
+      const failed = await queue.getJob(job.id ?? '');
+      if (!failed) throw new Error('the failed job is gone');
+      expect(failed.attemptsMade).toBe(1);
+      return failed;
+    }
+
+    it('runs a heartbeat from the producer inside the job organisation’s tenant transaction', async () => {
       await boot();
       const organisationId = randomUUID();
-      const job = await queue.add('heartbeat', {
-        organisationId,
-        requestedAt: new Date().toISOString(),
-      });
-      const result = (await job.waitUntilFinished(events, 15_000)) as HeartbeatResult;
+      const { jobId } = await producer.enqueue(
+        maintenanceQueue,
+        'heartbeat',
+        { organisationId, requestedAt: new Date().toISOString() },
+        { jobId: randomUUID() },
+      );
+      const result = await finished<HeartbeatResult>(jobId);
       expect(result.organisationId).toBe(organisationId);
       expect(result.databaseOrganisationId).toBe(organisationId);
       expect(Number.isNaN(Date.parse(result.databaseTime))).toBe(false);
     });
 
+    it('runs a system heartbeat enqueued by its own producer, with no tenant', async () => {
+      const app = await start();
+      const requestedAt = new Date().toISOString();
+      const { jobId } = await app
+        .get(JobProducer)
+        .enqueue(maintenanceQueue, 'system-heartbeat', { requestedAt }, { jobId: randomUUID() });
+      const result = await finished<SystemHeartbeatResult>(jobId);
+      expect(result).toMatchObject({ requestedAt, worker: { pid: process.pid } });
+      expect(Date.parse(result.handledAt)).toBeGreaterThanOrEqual(Date.parse(requestedAt));
+    });
+
     it('fails a job without an organisation at once, without retries', async () => {
       await boot();
-      const job = await queue.add(
-        'heartbeat',
-        { requestedAt: new Date().toISOString() },
-        { attempts: 3 },
+      const failed = await failedAtOnce({ requestedAt: new Date().toISOString() });
+      expect(failed.failedReason).toBe(
+        'invalid outreach.maintenance/heartbeat payload: organisationId: Invalid input: expected string, received undefined',
       );
-      await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow(
-        /invalid outreach\.maintenance\/heartbeat payload: organisationId/,
+    });
+
+    it('fails a job with a malformed organisation id at once, without retries', async () => {
+      await boot();
+      const failed = await failedAtOnce({
+        organisationId: 'acme',
+        requestedAt: new Date().toISOString(),
+      });
+      expect(failed.failedReason).toBe(
+        'invalid outreach.maintenance/heartbeat payload: organisationId: Invalid UUID',
       );
-      const failed = await queue.getJob(job.id ?? '');
-      expect(failed?.attemptsMade).toBe(1);
     });
   });
 

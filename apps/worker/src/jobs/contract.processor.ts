@@ -5,13 +5,14 @@ import {
 } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
 import {
-  InvalidJobPayloadError,
+  isUnrecoverableJobError,
+  jobKind,
   parseJobPayload,
   type JobName,
   type JobPayload,
   type QueueContract,
 } from '@outreach/jobs';
-import { InvalidJobPayloadError as NoTenantError, enterJobContext } from '@outreach/tenancy';
+import { enterJobContext } from '@outreach/tenancy';
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 
 export type JobHandlers<Q extends QueueContract> = {
@@ -21,8 +22,17 @@ export type JobHandlers<Q extends QueueContract> = {
 /**
  * The one WorkerHost of a queue. Subclasses name their queue contract and one handler per
  * job (the compiler and JobCoverageCheck make sure none is missing). Each job's payload is
- * validated against the contract and the tenant context is re-entered before the handler
- * runs; a payload that does not fit fails the job without retries.
+ * validated against the contract, then by kind:
+ * - tenant job: the tenant context is re-entered from `organisationId` (`enterJobContext`)
+ *   and the handler runs inside it;
+ * - system job: the handler runs with no tenant context (`getTenantContext()` throws).
+ *
+ * A job that retrying cannot fix fails at once, without retries, its message kept as the
+ * failedReason: an error named as in UNRECOVERABLE_JOB_ERROR_NAMES of `@outreach/jobs`
+ * (`InvalidJobPayloadError`: a payload that does not fit, a missing or malformed
+ * organisationId; `UnknownOrganisationError`: an organisation that does not exist), thrown
+ * while validating, entering the context or running the handler. Any other error is retried
+ * with the job's backoff.
  */
 export abstract class ContractProcessor<Q extends QueueContract>
   extends WorkerHost
@@ -71,24 +81,22 @@ export abstract class ContractProcessor<Q extends QueueContract>
 
   async process(job: Job): Promise<unknown> {
     const name = job.name as JobName<Q>;
-    const handler = (this.handlers as Partial<JobHandlers<Q>>)[name];
+    const label = `${this.queue.name}/${job.name} ${job.id ?? '?'}`;
+    const handler = Object.hasOwn(this.handlers, name) ? this.handlers[name] : undefined;
     if (!handler) throw new UnrecoverableError(`no handler for ${this.queue.name}/${job.name}`);
-    let payload: JobPayload<Q, typeof name>;
     try {
-      payload = parseJobPayload(this.queue, name, job.data);
+      const payload = parseJobPayload(this.queue, name, job.data);
+      const run = (): Promise<unknown> => handler(payload, job);
+      return jobKind(this.queue, name) === 'tenant'
+        ? await enterJobContext(payload, run)
+        : await run();
     } catch (error) {
-      if (error instanceof InvalidJobPayloadError) {
-        this.log.warn(`job ${job.id ?? '?'} refused: ${error.message}`);
+      if (isUnrecoverableJobError(error)) {
+        this.log.warn(`job ${label} refused: ${error.message}`);
         throw new UnrecoverableError(error.message);
       }
-      throw error;
-    }
-    try {
-      return await enterJobContext(payload, () => handler(payload, job));
-    } catch (error) {
-      if (error instanceof NoTenantError) throw new UnrecoverableError(error.message);
       this.log.error(
-        `job ${this.queue.name}/${job.name} ${job.id ?? '?'} failed: ${String(error)}`,
+        `job ${label} failed: ${String(error)}`,
         error instanceof Error ? error.stack : undefined,
       );
       throw error;

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
-import { ALL_QUEUES, defineQueue, maintenanceQueue } from '@outreach/jobs';
+import { ALL_QUEUES, defineQueue, maintenanceQueue, systemJob, tenantJob } from '@outreach/jobs';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
@@ -32,7 +32,7 @@ describe('JobCoverageCheck', () => {
   it('refuses to start when a job has no handler, naming it', async () => {
     const extended = defineQueue(maintenanceQueue.name, {
       ...maintenanceQueue.jobs,
-      vacuum: z.object({ organisationId: z.uuid() }),
+      vacuum: systemJob(z.object({ olderThanDays: z.number().int() })),
     });
     await expect(start([extended])).rejects.toThrow(
       'worker refuses to start: no handler for job outreach.maintenance/vacuum',
@@ -41,7 +41,7 @@ describe('JobCoverageCheck', () => {
 
   it('refuses to start when a queue has no processor', async () => {
     const orphan = defineQueue('outreach.sends', {
-      'send-step': z.object({ organisationId: z.uuid() }),
+      'send-step': tenantJob(z.object({ organisationId: z.uuid(), taskId: z.uuid() })),
     });
     await expect(start([maintenanceQueue, orphan])).rejects.toThrow(
       'no handler for job outreach.sends/send-step',
