@@ -1,34 +1,49 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import Module from 'node:module';
 import { startTestServices } from '@outreach/testing';
 
-const MIGRATIONS_DIR = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../infra/postgres/db/migrations',
-);
+type ResolveFilename = (request: string, parent: unknown, ...rest: unknown[]) => string;
+type ModuleInternals = { _resolveFilename: ResolveFilename };
 
 /**
- * Applies the versioned migrations in order (file name order = version order for these names).
- * Not the Migrator: jest loads global setup as CommonJS, which cannot import the ESM sources,
- * and the package's own dist is not built before its tests.
+ * Loads the project's Migrator from source. Jest runs global setup as CommonJS through its
+ * transformer, without `moduleNameMapper`, so the sources' ESM-style `./x.js` specifiers do not
+ * resolve to `./x.ts`; for the duration of this one import, a relative `.js` request that does
+ * not exist is retried as `.ts` (the same rule the jest preset's moduleNameMapper applies).
+ * Source rather than dist: the tests must exercise the runner as it is in this checkout.
  */
-async function applyMigrations(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const files = readdirSync(MIGRATIONS_DIR)
-      .filter((name) => /^V.+\.sql$/.test(name))
-      .sort();
-    for (const file of files) {
-      await client.query(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+async function loadMigrator(): Promise<typeof import('../src/migrator/index.js')> {
+  const internals = Module as unknown as ModuleInternals;
+  const original = internals._resolveFilename;
+  internals._resolveFilename = function resolveTsSource(request, parent, ...rest) {
+    try {
+      return original.call(this, request, parent, ...rest);
+    } catch (error) {
+      if (!/^\.{1,2}\/.*\.js$/.test(request)) throw error;
+      return original.call(this, request.replace(/\.js$/, '.ts'), parent, ...rest);
     }
+  };
+  try {
+    return await import('../src/migrator/index.js');
   } finally {
-    await client.end();
+    internals._resolveFilename = original;
   }
 }
 
+/**
+ * One PostgreSQL 18 per run; the template database is migrated by the project's own runner,
+ * as every other package's template is (through `@outreach/db/migrator`), so it carries
+ * `flyway_schema_history` like any database the runner or Flyway migrated.
+ */
 export default async function globalSetup(): Promise<void> {
-  await startTestServices({ prepareTemplate: applyMigrations });
+  const { Migrator } = await loadMigrator();
+  await startTestServices({
+    prepareTemplate: async (databaseUrl) => {
+      const migrator = new Migrator({ databaseUrl });
+      try {
+        await migrator.migrate();
+      } finally {
+        await migrator.close();
+      }
+    },
+  });
 }
