@@ -28,6 +28,13 @@ export const CORE_MIGRATIONS = [
 
 export const CORE_SCHEMAS = ['iam', 'crm', 'outreach', 'tracking'] as const;
 
+/**
+ * Schemas later migrations add beside the core four, each for one purpose (SPEC.md: what the
+ * core does not hold gets a schema of its own). `platform`: the SECURITY DEFINER functions of
+ * the cross-organisation system path (V20251225_100000), and nothing else.
+ */
+export const FUNCTION_SCHEMAS = ['platform'] as const;
+
 function versionOf(file: string): MigrationVersion {
   const parsed = parseMigrationName(file);
   if (!parsed.ok || !parsed.name.version)

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { CORE_MIGRATIONS, CORE_SCHEMAS, applyFiles } from './migration-files.js';
+import {
+  CORE_MIGRATIONS,
+  CORE_SCHEMAS,
+  applyFiles,
+  readMigration,
+  undoScriptOf,
+  versionedMigrations,
+} from './migration-files.js';
 import { connect } from './pg-assertions.js';
 
 /**
  * The six core migrations must also apply on older servers (SPEC.md: PostgreSQL 15 to 17).
  * This machine runs a PostgreSQL 15 on 127.0.0.1:5432 (trust auth); PG15_URL overrides it.
- * The row-level security migration is left out: it creates a cluster-wide role, which a
- * shared server should not get from a test.
+ * The later migrations (row-level security, system path) create cluster-wide roles, which a
+ * shared server should not keep from a test: they run, with their undo scripts, inside one
+ * transaction that is rolled back (CREATE ROLE is transactional).
  */
 const ADMIN_URL = process.env.PG15_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -81,6 +89,40 @@ describe('the core migrations on an older PostgreSQL', () => {
       );
       expect(left[0]?.n).toBe('0');
     } finally {
+      await client.end();
+    }
+  });
+
+  it('apply every later migration and its undo script, and run the system functions, leaving nothing', async () => {
+    if (!admin) return;
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${database}`;
+    const client = await connect(url.toString());
+    const all = versionedMigrations();
+    try {
+      await client.query('BEGIN');
+      for (const file of all) await client.query(readMigration(file));
+      const { rows: claimed } = await client.query(
+        `SELECT * FROM platform.claim_due_tasks('pg15', 30, 10)`,
+      );
+      expect(claimed).toEqual([]);
+      await client.query('SAVEPOINT bad_arguments');
+      await expect(
+        client.query(`SELECT * FROM platform.claim_due_tasks('pg15', 0, 10)`),
+      ).rejects.toMatchObject({ code: '22023' });
+      await client.query('ROLLBACK TO SAVEPOINT bad_arguments');
+      const { rows: resolved } = await client.query(
+        `SELECT * FROM platform.resolve_tracking_token('AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA')`,
+      );
+      expect(resolved).toEqual([]);
+      for (const file of [...all].reverse()) await client.query(readMigration(undoScriptOf(file)));
+      const { rows: left } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_namespace WHERE nspname = ANY($1) OR nspname = 'platform'`,
+        [CORE_SCHEMAS],
+      );
+      expect(left[0]?.n).toBe('0');
+    } finally {
+      await client.query('ROLLBACK');
       await client.end();
     }
   });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CORE_SCHEMAS } from './migration-files.js';
+import { CORE_SCHEMAS, FUNCTION_SCHEMAS } from './migration-files.js';
 import { tables } from './tenancy-catalog.js';
 import { useSchemaDatabase } from './schema-database.js';
 
@@ -36,14 +36,37 @@ describe('schema layout', () => {
     client = db.client;
   });
 
-  it('has exactly the four application schemas besides public', async () => {
+  it('has exactly the four application schemas and the function-only schemas besides public', async () => {
     const { rows } = await client.query<{ nspname: string }>(
       `SELECT nspname FROM pg_namespace
         WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public')
           AND nspname NOT LIKE 'pg\\_%'
         ORDER BY 1`,
     );
-    expect(rows.map((row) => row.nspname)).toEqual([...CORE_SCHEMAS].sort());
+    expect(rows.map((row) => row.nspname)).toEqual([...CORE_SCHEMAS, ...FUNCTION_SCHEMAS].sort());
+  });
+
+  it('keeps the function-only schemas to functions: no relation or type, every function SECURITY DEFINER', async () => {
+    const { rows: relations } = await client.query<{ name: string }>(
+      `SELECT n.nspname || '.' || c.relname AS name
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1)
+       UNION ALL
+       SELECT n.nspname || '.' || t.typname
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY($1)`,
+      [FUNCTION_SCHEMAS],
+    );
+    expect(relations).toEqual([]);
+    const { rows: functions } = await client.query<{ name: string; definer: boolean }>(
+      `SELECT n.nspname || '.' || p.proname AS name, p.prosecdef AS definer
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = ANY($1) ORDER BY 1`,
+      [FUNCTION_SCHEMAS],
+    );
+    expect(functions).toEqual([
+      { name: 'platform.claim_due_tasks', definer: true },
+      { name: 'platform.resolve_tracking_token', definer: true },
+      { name: 'platform.user_memberships', definer: true },
+    ]);
   });
 
   it('has exactly the SPEC tables in each schema and no other relation (view, sequence, ...)', async () => {
