@@ -1,0 +1,29 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { JobProducer, redisConnectionOptions } from '@outreach/jobs';
+import { SERVICE_CONFIG } from '@outreach/service-kit/config';
+import type { ApiConfig } from '../config/api-config.schema.js';
+
+/**
+ * The api's JobProducer (`@outreach/jobs`) on REDIS_URL, global so that any service can inject
+ * it and `enqueue(queue, job, payload, { jobId })`; closed on shutdown. Needs the global
+ * SERVICE_CONFIG (ServiceConfigModule.forRoot). It connects to Redis on the first enqueue.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: JobProducer,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ApiConfig): JobProducer =>
+        new JobProducer({ connection: redisConnectionOptions(config.redisUrl) }),
+    },
+  ],
+  exports: [JobProducer],
+})
+export class JobsModule implements OnApplicationShutdown {
+  constructor(@Inject(JobProducer) private readonly producer: JobProducer) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+}
