@@ -5,7 +5,6 @@ import { SystemDatabase } from '@outreach/db/system';
 import {
   getTenantContext,
   TenantDatabase,
-  type OrganisationRole,
   type TenantContext,
 } from '@outreach/tenancy';
 import type { AuthenticatedUser } from '@outreach/tenancy/http';
