@@ -10,8 +10,10 @@ import {
   systemJob,
   tenantJob,
 } from '@outreach/jobs';
-import { getTenantContext, type TenantContext } from '@outreach/tenancy';
-import { testRedisUrl } from '@outreach/testing';
+import { createDataSource } from '@outreach/db';
+import { seedOrganisation } from '@outreach/db/testing';
+import { DatabaseModule, getTenantContext, type TenantContext } from '@outreach/tenancy';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { z } from 'zod';
 import { ContractProcessor, type JobHandlers } from '../src/jobs/contract.processor.js';
@@ -30,6 +32,8 @@ interface SystemEcho {
   tenantContextError: string;
 }
 
+let forgedHandlerRan = false;
+
 @Processor(kindsQueue.name)
 class KindsProcessor extends ContractProcessor<typeof kindsQueue> {
   readonly queue = kindsQueue;
@@ -44,13 +48,10 @@ class KindsProcessor extends ContractProcessor<typeof kindsQueue> {
         return Promise.resolve({ note, tenantContextError: (error as Error).name });
       }
     },
-    // What the tenant scope will raise for a well-formed id that names no organisation.
-    'forged-tenant': ({ organisationId }) =>
-      Promise.reject(
-        Object.assign(new Error(`no organisation ${organisationId}`), {
-          name: 'UnknownOrganisationError',
-        }),
-      ),
+    'forged-tenant': () => {
+      forgedHandlerRan = true;
+      return Promise.resolve('should never run');
+    },
     flaky: () => Promise.reject(new Error('connection reset')),
   };
 }
@@ -58,14 +59,29 @@ class KindsProcessor extends ContractProcessor<typeof kindsQueue> {
 describe('ContractProcessor: tenant and system jobs (real Redis)', () => {
   const connection = (): ReturnType<typeof redisConnectionOptions> =>
     redisConnectionOptions(testRedisUrl());
+  let database: TestDatabase;
+  let organisationId = '';
   let moduleRef: TestingModule;
   let producer: JobProducer;
   let queue: Queue;
   let events: QueueEvents;
 
   beforeAll(async () => {
+    database = await createTestDatabase();
+    const seeding = createDataSource({ url: database.appUrl, applicationName: 'seed' });
+    await seeding.initialize();
+    organisationId = (await seedOrganisation(seeding)).organisationId;
+    await seeding.destroy();
     moduleRef = await Test.createTestingModule({
       imports: [
+        DatabaseModule.forRootAsync({
+          useFactory: () => ({
+            url: database.appUrl,
+            applicationName: 'worker-test',
+            poolSize: 2,
+            statementTimeoutMs: 5_000,
+          }),
+        }),
         BullModule.forRoot({ connection: connection(), prefix: QUEUE_PREFIX }),
         BullModule.registerQueue({ name: kindsQueue.name }),
       ],
@@ -85,6 +101,7 @@ describe('ContractProcessor: tenant and system jobs (real Redis)', () => {
     await queue.obliterate({ force: true });
     await queue.close();
     await moduleRef.close();
+    await database.drop();
   });
 
   /** Adds a job straight to Redis, past the producer (an old or foreign producer). */
@@ -106,7 +123,6 @@ describe('ContractProcessor: tenant and system jobs (real Redis)', () => {
   }
 
   it('runs a tenant job inside its organisation’s context', async () => {
-    const organisationId = randomUUID();
     const { jobId } = await producer.enqueue(
       kindsQueue,
       'tenant-echo',
@@ -165,11 +181,12 @@ describe('ContractProcessor: tenant and system jobs (real Redis)', () => {
     );
   });
 
-  it('fails a job whose organisation does not exist at once (UnknownOrganisationError)', async () => {
-    const organisationId = randomUUID();
-    const job = await failed(await addRaw('forged-tenant', { organisationId }));
+  it('fails a job whose well-formed organisationId names no organisation at once, before its handler', async () => {
+    const forged = randomUUID();
+    const job = await failed(await addRaw('forged-tenant', { organisationId: forged }));
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toBe(`no organisation ${organisationId}`);
+    expect(job.failedReason).toBe(`job payload organisationId ${forged} names no organisation`);
+    expect(forgedHandlerRan).toBe(false);
   });
 
   it('fails a job the queue does not declare at once', async () => {

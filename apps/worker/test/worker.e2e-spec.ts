@@ -10,6 +10,8 @@ import {
   type SystemHeartbeatResult,
 } from '@outreach/jobs';
 import { getHealth, silentLog, testServiceEnv } from '@outreach/testing/http';
+import { createDataSource } from '@outreach/db';
+import { seedOrganisation } from '@outreach/db/testing';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '@outreach/testing';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Environment } from '@outreach/service-kit/config';
@@ -18,10 +20,16 @@ import { createWorker } from '../src/worker.factory.js';
 
 describe('worker (e2e)', () => {
   let database: TestDatabase;
+  /** An organisation that exists: tenant jobs for any other id fail at once. */
+  let organisationId = '';
   const open: INestApplicationContext[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    const seeding = createDataSource({ url: database.appUrl, applicationName: 'seed' });
+    await seeding.initialize();
+    organisationId = (await seedOrganisation(seeding)).organisationId;
+    await seeding.destroy();
   });
 
   afterAll(async () => {
@@ -33,7 +41,7 @@ describe('worker (e2e)', () => {
   });
 
   async function start(overrides: Environment = {}): Promise<INestApplicationContext> {
-    const env = testServiceEnv(database.url, { PORT: String(await freePort()), ...overrides });
+    const env = testServiceEnv(database.appUrl, { PORT: String(await freePort()), ...overrides });
     const { app } = await createWorker(env, { logDestination: silentLog });
     open.push(app);
     return app;
@@ -93,7 +101,6 @@ describe('worker (e2e)', () => {
 
     it('runs a heartbeat from the producer inside the job organisation’s tenant transaction', async () => {
       await boot();
-      const organisationId = randomUUID();
       const { jobId } = await producer.enqueue(
         maintenanceQueue,
         'heartbeat',
@@ -104,6 +111,16 @@ describe('worker (e2e)', () => {
       expect(result.organisationId).toBe(organisationId);
       expect(result.databaseOrganisationId).toBe(organisationId);
       expect(Number.isNaN(Date.parse(result.databaseTime))).toBe(false);
+    });
+
+    it('fails a heartbeat for an organisation that does not exist at once', async () => {
+      await boot();
+      const forged = randomUUID();
+      const job = await failedAtOnce({
+        organisationId: forged,
+        requestedAt: new Date().toISOString(),
+      });
+      expect(job.failedReason).toBe(`job payload organisationId ${forged} names no organisation`);
     });
 
     it('runs a system heartbeat enqueued by its own producer, with no tenant', async () => {

@@ -38,11 +38,13 @@ export async function runInTenantTransaction<T>(
   options: TenantTransactionOptions = {},
 ): Promise<T> {
   if (!isUuid(organisationId)) {
-    throw new Error(`tenant transaction needs a validated organisation id, got ${organisationId}`);
+    throw new Error(
+      `tenant transaction needs a validated organisation id, got ${JSON.stringify(organisationId)}`,
+    );
   }
   const isolation = options.isolationLevel;
   if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation)) {
-    throw new Error(`unknown isolation level ${String(isolation)}`);
+    throw new Error(`unknown isolation level ${isolation}`);
   }
   const timeout = Math.trunc(statementTimeoutOf(dataSource));
   const runner = dataSource.createQueryRunner() as unknown as DepthTracking;

@@ -9,7 +9,11 @@ export {
   MissingTenantContextError,
 } from './core/tenant-context.js';
 export type { TenantContext } from './core/tenant-context.js';
-export { enterJobContext, InvalidJobPayloadError } from './core/job-context.js';
+export {
+  enterJobContext,
+  InvalidJobPayloadError,
+  UnknownOrganisationError,
+} from './core/job-context.js';
 export {
   currentTenantScope,
   runInTenantScope,

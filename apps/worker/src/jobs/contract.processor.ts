@@ -1,4 +1,5 @@
 import {
+  Inject,
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
@@ -12,7 +13,7 @@ import {
   type JobPayload,
   type QueueContract,
 } from '@outreach/jobs';
-import { enterJobContext } from '@outreach/tenancy';
+import { TenantDatabase } from '@outreach/tenancy';
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 
 export type JobHandlers<Q extends QueueContract> = {
@@ -23,8 +24,8 @@ export type JobHandlers<Q extends QueueContract> = {
  * The one WorkerHost of a queue. Subclasses name their queue contract and one handler per
  * job (the compiler and JobCoverageCheck make sure none is missing). Each job's payload is
  * validated against the contract, then by kind:
- * - tenant job: the tenant context is re-entered from `organisationId` (`enterJobContext`)
- *   and the handler runs inside it;
+ * - tenant job: the tenant context is re-entered from `organisationId` and the organisation
+ *   checked to exist (TenantDatabase.runJob), then the handler runs inside it;
  * - system job: the handler runs with no tenant context (`getTenantContext()` throws).
  *
  * A job that retrying cannot fix fails at once, without retries, its message kept as the
@@ -42,6 +43,11 @@ export abstract class ContractProcessor<Q extends QueueContract>
   protected abstract readonly handlers: JobHandlers<Q>;
   private readonly log = new Logger('JobProcessor');
   private redisReachable = true;
+
+  /** Tenant jobs enter through it; subclasses inherit the injection (no constructor needed). */
+  constructor(@Inject(TenantDatabase) protected readonly tenants: TenantDatabase) {
+    super();
+  }
 
   /**
    * Stops taking jobs before the connections close. With Redis unreachable a graceful close
@@ -88,7 +94,7 @@ export abstract class ContractProcessor<Q extends QueueContract>
       const payload = parseJobPayload(this.queue, name, job.data);
       const run = (): Promise<unknown> => handler(payload, job);
       return jobKind(this.queue, name) === 'tenant'
-        ? await enterJobContext(payload, run)
+        ? await this.tenants.runJob(payload, run)
         : await run();
     } catch (error) {
       if (isUnrecoverableJobError(error)) {

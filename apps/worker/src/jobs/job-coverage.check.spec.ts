@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
 import { ALL_QUEUES, defineQueue, maintenanceQueue, systemJob, tenantJob } from '@outreach/jobs';
-import { DataSource } from 'typeorm';
+import { TenantDatabase } from '@outreach/tenancy';
 import { z } from 'zod';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
@@ -14,7 +14,10 @@ async function start(queues: readonly unknown[]): Promise<void> {
       MaintenanceProcessor,
       { provide: SERVED_QUEUES, useValue: queues },
       // Never queried here: the check only reads which jobs each processor handles.
-      { provide: DataSource, useValue: new DataSource({ type: 'postgres' }) },
+      {
+        provide: TenantDatabase,
+        useValue: Object.create(TenantDatabase.prototype) as TenantDatabase,
+      },
     ],
   }).compile();
   try {

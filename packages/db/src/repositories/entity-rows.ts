@@ -91,6 +91,25 @@ export async function insertRow<E extends ObjectLiteral>(
   return hydrate(manager, metadata, rows[0] ?? {}) as E;
 }
 
+/**
+ * `INSERT … ON CONFLICT (key) DO UPDATE SET key = key RETURNING *`: the new row, or the row that
+ * already had this key, unchanged (the no-op update makes RETURNING report it). One statement,
+ * so concurrent callers cannot both insert.
+ */
+export async function insertOrGetRow<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => E,
+  columns: ColumnValues,
+  key: ColumnMetadata,
+): Promise<E> {
+  const metadata = manager.dataSource.getMetadata(entity);
+  const table = qualifiedTable(metadata);
+  const values = columns.map(([column, value]) => persistentValue(manager, column, value));
+  const sql = `INSERT INTO ${table} (${columns.map(([column]) => quoted(column)).join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (${quoted(key)}) DO UPDATE SET ${quoted(key)} = ${table}.${quoted(key)} RETURNING *`;
+  const rows = await runQuery<Record<string, unknown>[]>(manager, sql, values);
+  return hydrate(manager, metadata, rows[0] ?? {}) as E;
+}
+
 /** `UPDATE … SET … WHERE … RETURNING *`: the updated row or null when none matched. */
 export async function updateRow<E extends ObjectLiteral>(
   manager: EntityManager,

@@ -63,7 +63,10 @@ export class MembershipRepository {
    * The request's authorisation in one statement: the user with this (verified) e-mail and
    * their membership of the organisation. Null when no user has the e-mail.
    */
-  async findCaller(organisationId: OrganisationId, email: string): Promise<CallerMembership | null> {
+  async findCaller(
+    organisationId: OrganisationId,
+    email: string,
+  ): Promise<CallerMembership | null> {
     const rows = await runQuery<{ id: string; role: string | null; status: MembershipStatus }[]>(
       this.#manager,
       `SELECT u.id, m.role, m.status
@@ -74,7 +77,10 @@ export class MembershipRepository {
     );
     const row = rows[0];
     if (!row) return null;
-    return { userId: row.id, membership: row.role === null ? null : membership(row.role, row.status) };
+    return {
+      userId: row.id,
+      membership: row.role === null ? null : membership(row.role, row.status),
+    };
   }
 
   async find(organisationId: OrganisationId, userId: string): Promise<Membership | null> {
@@ -100,10 +106,11 @@ export class MembershipRepository {
 
   async get(organisationId: OrganisationId, userId: string): Promise<MemberRecord | null> {
     if (!isUuid(userId)) return null;
-    const rows = await runQuery<MemberRow[]>(this.#manager, `${SELECT_MEMBERS} AND m.user_id = $2`, [
-      organisationId,
-      userId,
-    ]);
+    const rows = await runQuery<MemberRow[]>(
+      this.#manager,
+      `${SELECT_MEMBERS} AND m.user_id = $2`,
+      [organisationId, userId],
+    );
     return rows[0] ? record(rows[0]) : null;
   }
 

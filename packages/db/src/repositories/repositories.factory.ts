@@ -43,111 +43,126 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     users: () => new UserRepository(manager),
     memberships: () => new MembershipRepository(manager),
     diagnostics: () => new DiagnosticsRepository(manager),
-    organisationUsers: () => new Scoped(manager, cursors, {
-      entity: OrganisationUser,
-      key: 'userId',
-      sorts: { userId: [] },
-      defaultSort: 'userId',
-      filters: ['role', 'status'],
-    }),
-    companies: () => new Scoped(manager, cursors, {
-      entity: Company,
-      key: 'id',
-      sorts: { ...BY_CREATION, name: ['name'] },
-      defaultSort: 'createdAt',
-      filters: ['domain', 'siren', 'pharowCompanyId'],
-    }),
-    people: () => new Scoped(manager, cursors, {
-      entity: Person,
-      key: 'id',
-      sorts: BY_CREATION,
-      defaultSort: 'createdAt',
-      filters: ['linkedinUrl', 'pharowPersonId'],
-    }),
-    positions: () => new Scoped(manager, cursors, {
-      entity: Position,
-      key: 'id',
-      sorts: BY_CREATION,
-      defaultSort: 'createdAt',
-      filters: ['companyId', 'personId', 'email'],
-    }),
-    campaigns: () => new Scoped(manager, cursors, {
-      entity: Campaign,
-      key: 'id',
-      sorts: { ...BY_CREATION, name: ['name'] },
-      defaultSort: 'createdAt',
-      filters: ['status'],
-    }),
-    prompts: () => new Scoped(manager, cursors, {
-      entity: Prompt,
-      key: 'id',
-      sorts: BY_CREATION,
-      defaultSort: 'createdAt',
-      filters: ['name'],
-    }),
-    workflowSteps: () => new Scoped(manager, cursors, {
-      entity: WorkflowStep,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['campaignId', 'promptId'],
-    }),
-    stepExperiments: () => new Scoped(manager, cursors, {
-      entity: StepExperiment,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['stepId'],
-    }),
-    stepExperimentVariants: () => new Scoped(manager, cursors, {
-      entity: StepExperimentVariant,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['experimentId'],
-    }),
-    campaignEnrollments: () => new Scoped(manager, cursors, {
-      entity: CampaignEnrollment,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['campaignId', 'positionId', 'status'],
-    }),
-    enrollmentStepVariantAssignments: () => new Scoped(manager, cursors, {
-      entity: EnrollmentStepVariantAssignment,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['enrollmentId', 'experimentId'],
-    }),
-    tasks: () => new Scoped(manager, cursors, {
-      entity: Task,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['status', 'campaignId', 'enrollmentId'],
-    }),
-    messages: () => new Scoped(manager, cursors, {
-      entity: Message,
-      key: 'id',
-      sorts: BY_CREATION,
-      defaultSort: 'createdAt',
-      filters: ['enrollmentId', 'positionId', 'taskId', 'inReplyTo'],
-    }),
-    pixels: () => new Scoped(manager, cursors, {
-      entity: Pixel,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['messageId', 'token'],
-    }),
-    messageOpenStats: () => new Scoped(manager, cursors, {
-      entity: MessageOpenStats,
-      key: 'id',
-      sorts: BY_ID,
-      defaultSort: 'id',
-      filters: ['messageId'],
-    }),
+    organisationUsers: () =>
+      new Scoped(manager, cursors, {
+        entity: OrganisationUser,
+        key: 'userId',
+        sorts: { userId: [] },
+        defaultSort: 'userId',
+        filters: ['role', 'status'],
+      }),
+    companies: () =>
+      new Scoped(manager, cursors, {
+        entity: Company,
+        key: 'id',
+        sorts: { ...BY_CREATION, name: ['name'] },
+        defaultSort: 'createdAt',
+        filters: ['domain', 'siren', 'pharowCompanyId'],
+      }),
+    people: () =>
+      new Scoped(manager, cursors, {
+        entity: Person,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['linkedinUrl', 'pharowPersonId'],
+      }),
+    positions: () =>
+      new Scoped(manager, cursors, {
+        entity: Position,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['companyId', 'personId', 'email'],
+      }),
+    campaigns: () =>
+      new Scoped(manager, cursors, {
+        entity: Campaign,
+        key: 'id',
+        sorts: { ...BY_CREATION, name: ['name'] },
+        defaultSort: 'createdAt',
+        filters: ['status'],
+      }),
+    prompts: () =>
+      new Scoped(manager, cursors, {
+        entity: Prompt,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['name'],
+      }),
+    workflowSteps: () =>
+      new Scoped(manager, cursors, {
+        entity: WorkflowStep,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['campaignId', 'promptId'],
+      }),
+    stepExperiments: () =>
+      new Scoped(manager, cursors, {
+        entity: StepExperiment,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['stepId'],
+      }),
+    stepExperimentVariants: () =>
+      new Scoped(manager, cursors, {
+        entity: StepExperimentVariant,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['experimentId'],
+      }),
+    campaignEnrollments: () =>
+      new Scoped(manager, cursors, {
+        entity: CampaignEnrollment,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['campaignId', 'positionId', 'status'],
+      }),
+    enrollmentStepVariantAssignments: () =>
+      new Scoped(manager, cursors, {
+        entity: EnrollmentStepVariantAssignment,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['enrollmentId', 'experimentId'],
+      }),
+    tasks: () =>
+      new Scoped(manager, cursors, {
+        entity: Task,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['status', 'campaignId', 'enrollmentId'],
+      }),
+    messages: () =>
+      new Scoped(manager, cursors, {
+        entity: Message,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['enrollmentId', 'positionId', 'taskId', 'inReplyTo'],
+      }),
+    pixels: () =>
+      new Scoped(manager, cursors, {
+        entity: Pixel,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['messageId', 'token'],
+      }),
+    messageOpenStats: () =>
+      new Scoped(manager, cursors, {
+        entity: MessageOpenStats,
+        key: 'id',
+        sorts: BY_ID,
+        defaultSort: 'id',
+        filters: ['messageId'],
+      }),
   };
 }
 

@@ -3,16 +3,7 @@ import type { EntityManager, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { User } from '../iam/user.entity.js';
 import { validateInput } from '../validation/input.validator.js';
-import {
-  findRow,
-  hydrate,
-  insertRow,
-  persistentValue,
-  qualifiedTable,
-  quoted,
-  runQuery,
-  updateRow,
-} from './entity-rows.js';
+import { findRow, insertOrGetRow, insertRow, updateRow } from './entity-rows.js';
 
 export interface UserInput {
   id?: string;
@@ -60,16 +51,7 @@ export class UserRepository {
    */
   async findOrCreate(data: UserInput): Promise<User> {
     const pairs = validateInput(this.#metadata, { ...data, id: data.id ?? randomUUID() });
-    const values = pairs.map(([column, value]) => persistentValue(this.#manager, column, value));
-    const rows = await runQuery<Record<string, unknown>[]>(
-      this.#manager,
-      `INSERT INTO ${qualifiedTable(this.#metadata)} (${pairs.map(([column]) => quoted(column)).join(', ')})
-       VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (email) DO UPDATE SET email = ${qualifiedTable(this.#metadata)}.email
-       RETURNING *`,
-      values,
-    );
-    return hydrate(this.#manager, this.#metadata, rows[0] ?? {}) as User;
+    return insertOrGetRow(this.#manager, User, pairs, this.#email);
   }
 
   async create(data: UserInput): Promise<User> {

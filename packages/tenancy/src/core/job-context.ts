@@ -7,6 +7,14 @@ export class InvalidJobPayloadError extends Error {
 }
 
 /**
+ * A job payload whose organisationId is well formed but names no organisation (forged, or the
+ * organisation was deleted since the job was enqueued): retrying cannot help.
+ */
+export class UnknownOrganisationError extends Error {
+  override readonly name = 'UnknownOrganisationError';
+}
+
+/**
  * Re-enters the tenant context from a job's payload before any work: jobs carry
  * `organisationId` (and optionally the `userId` that caused them). Throws
  * InvalidJobPayloadError before running `fn` when the payload does not name an organisation.

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrganisationId, Repositories } from '@outreach/db';
+import { enterJobContext, UnknownOrganisationError } from './job-context.js';
 import { getTenantContext, runInTenantContext, type TenantContext } from './tenant-context.js';
 import {
   currentTenantScope,
@@ -38,6 +39,28 @@ export class TenantDatabase {
   /** A tenant transaction for the current tenant context (jobs, after enterJobContext). */
   async transaction<T>(work: (scope: TenantScope) => Promise<T>): Promise<T> {
     return runInTenantScope(this.database, getTenantContext().organisationId, work);
+  }
+
+  /**
+   * Runs a tenant job: enters the context its payload names (InvalidJobPayloadError when it
+   * names none or a malformed one), checks in a short tenant transaction that the organisation
+   * exists (UnknownOrganisationError: forged or deleted), then runs `work` in that context.
+   * `work` opens its own transactions (transaction()), so a job can keep slow I/O, an SMTP
+   * call say, outside any of them.
+   */
+  runJob<T>(payload: unknown, work: () => Promise<T>): Promise<T> {
+    return enterJobContext(payload, async () => {
+      const exists = await this.transaction(
+        async ({ organisationId, repositories }) =>
+          (await repositories.organisations.find(organisationId)) !== null,
+      );
+      if (!exists) {
+        throw new UnknownOrganisationError(
+          `job payload organisationId ${getTenantContext().organisationId} names no organisation`,
+        );
+      }
+      return work();
+    });
   }
 
   /**
