@@ -9,7 +9,7 @@ import { freePort, isPortInUse } from '../src/ports.js';
 /*
  * The README's first command refuses bad input with one line and a non-zero exit, before it
  * starts anything (so nothing half-started is left running). The happy path (everything up,
- * Ctrl-C stops it) needs the apps' builds and is exercised by hand; see the root README.
+ * Ctrl-C stops it) is stack-up.int-spec.ts.
  */
 
 const STACK = fileURLToPath(new URL('../../../scripts/stack.mjs', import.meta.url));
@@ -51,6 +51,13 @@ describe('stack CLI on bad input', () => {
       String(await freePort()),
       '--data-dir',
       root,
+      // The apps' ports too, so a stack running on 3000-3002 does not change the outcome.
+      '--api-port',
+      String(await freePort()),
+      '--tracker-port',
+      String(await freePort()),
+      '--worker-port',
+      String(await freePort()),
     ];
   });
 
@@ -64,6 +71,17 @@ describe('stack CLI on bad input', () => {
 
   it('refuses a port that is not a port number', () => {
     expectOneLine(stack(['--pg-port', '99999']), /^stack: --pg-port must be a port number/);
+  });
+
+  it('refuses two services on one port', () => {
+    expectOneLine(
+      stack(['--api-port', '4100', '--worker-port', '4100']),
+      /^stack: --api-port and --worker-port are both 4100: choose two ports$/,
+    );
+  });
+
+  it('refuses an unknown log format', () => {
+    expectOneLine(stack(['--logs', 'xml']), /^stack: --logs must be pretty or json, got xml$/);
   });
 
   it('refuses a port already in use and starts nothing', async () => {
