@@ -1,20 +1,58 @@
 import { randomUUID } from 'node:crypto';
+import {
+  createDataSource,
+  createRepositories,
+  CursorCodec,
+  runInTenantTransaction,
+  type OrganisationId,
+} from '@outreach/db';
+import { addMember, FIXTURE_CURSOR_SECRET, seedTwoOrganisations } from '@outreach/db/testing';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 
 /**
  * Row-level security as the apps see it: connected as outreach_app_user (member of the
  * RLS-bound outreach_app role), with and without `app.organisation_id` set per transaction.
  */
+async function renameCompany(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  companyId: string,
+  name: string,
+): Promise<void> {
+  await runInTenantTransaction(dataSource, organisationId, (manager) =>
+    createRepositories(manager, new CursorCodec(FIXTURE_CURSOR_SECRET)).companies.update(
+      organisationId,
+      companyId,
+      { name },
+    ),
+  );
+}
+
+async function renameOrganisation(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  name: string,
+): Promise<void> {
+  const slug = name.toLowerCase().replace(/\W+/g, '-');
+  await runInTenantTransaction(dataSource, organisationId, (manager) =>
+    createRepositories(manager, new CursorCodec(FIXTURE_CURSOR_SECRET)).organisations.update(
+      organisationId,
+      { name, slug },
+    ),
+  );
+}
+
 describe('row-level security as outreach_app', () => {
   let database: TestDatabase;
   let admin: pg.Client;
   let app: pg.Client;
-  const orgA = randomUUID();
-  const orgB = randomUUID();
-  const companyA = randomUUID();
-  const companyB = randomUUID();
-  const user = randomUUID();
+  let orgA = '';
+  let orgB = '';
+  let companyA = '';
+  let companyB = '';
+  let user = '';
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -22,20 +60,29 @@ describe('row-level security as outreach_app', () => {
     app = new pg.Client({ connectionString: database.appUrl });
     await admin.connect();
     await app.connect();
-    await admin.query(
-      `INSERT INTO iam.organisations (id, name) VALUES ($1, 'Org A'), ($2, 'Org B')`,
-      [orgA, orgB],
-    );
-    await admin.query(`INSERT INTO iam.users (id, email) VALUES ($1, 'rls@example.fr')`, [user]);
-    await admin.query(
-      `INSERT INTO iam.organisation_users (organisation_id, user_id, role, status)
-       VALUES ($1, $3, 'owner', 'active'), ($2, $3, 'viewer', 'active')`,
-      [orgA, orgB, user],
-    );
-    await admin.query(
-      `INSERT INTO crm.companies (organisation_id, id, name) VALUES ($1, $2, 'A co'), ($3, $4, 'B co')`,
-      [orgA, companyA, orgB, companyB],
-    );
+    // Seeded through packages/db's repositories (as the app role, under RLS): each organisation
+    // gets one company ('A co' / 'B co') and its own owner; the probe user owns A and views B.
+    const seeding = await createDataSource({
+      url: database.appUrl,
+      applicationName: 'seed',
+    }).initialize();
+    try {
+      const { a, b } = await seedTwoOrganisations(seeding);
+      [orgA, orgB, companyA, companyB] = [
+        a.organisationId,
+        b.organisationId,
+        a.company.id,
+        b.company.id,
+      ];
+      await renameCompany(seeding, a.organisationId, companyA, 'A co');
+      await renameCompany(seeding, b.organisationId, companyB, 'B co');
+      await renameOrganisation(seeding, a.organisationId, 'Org A');
+      await renameOrganisation(seeding, b.organisationId, 'Org B');
+      user = await addMember(seeding, a.organisationId, { email: 'rls@example.fr', role: 'owner' });
+      await addMember(seeding, b.organisationId, { email: 'rls@example.fr', role: 'viewer' });
+    } finally {
+      await seeding.destroy();
+    }
   });
 
   afterAll(async () => {
@@ -103,7 +150,8 @@ describe('row-level security as outreach_app', () => {
       expect(await names('SELECT name FROM crm.companies')).toEqual(['A co']);
       expect(await names('SELECT name FROM iam.organisations')).toEqual(['Org A']);
       const memberships = await app.query('SELECT organisation_id FROM iam.organisation_users');
-      expect(memberships.rows).toEqual([{ organisation_id: orgA }]);
+      // A's fixture owner and the probe user: both of A, none of B.
+      expect(memberships.rows).toEqual([{ organisation_id: orgA }, { organisation_id: orgA }]);
       // Even naming B's row explicitly finds nothing.
       const b = await app.query('SELECT * FROM crm.companies WHERE id = $1', [companyB]);
       expect(b.rowCount).toBe(0);
