@@ -8,6 +8,7 @@ import { CompaniesModule } from './crm/companies/companies.module.js';
 import type { ApiConfig } from './config/api-config.schema.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { MembersModule } from './members/members.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PeopleModule } from './crm/people/people.module.js';
@@ -20,6 +21,7 @@ import { PositionsModule } from './crm/positions/positions.module.js';
  */
 @Module({
   imports: [
+    JobsModule,
     OrganisationsModule,
     MembersModule,
     CompaniesModule,
