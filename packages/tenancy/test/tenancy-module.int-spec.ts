@@ -104,7 +104,10 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    seeding = await createDataSource({ url: database.appUrl, applicationName: 'seed' }).initialize();
+    seeding = await createDataSource({
+      url: database.appUrl,
+      applicationName: 'seed',
+    }).initialize();
     ({ a, b } = await seedTwoOrganisations(seeding));
     orgA = a.organisationId;
     orgB = b.organisationId;
