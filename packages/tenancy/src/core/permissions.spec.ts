@@ -15,6 +15,17 @@ describe('role → permission table', () => {
     expect(roleHasPermission('member', 'organisation:write')).toBe(false);
   });
 
+  it('lets members build and run campaigns and imports, but only admins manage delivery', () => {
+    for (const permission of ['campaigns:write', 'prompts:write', 'imports:write'] as const) {
+      expect(roleHasPermission('member', permission)).toBe(true);
+    }
+    for (const permission of ['mailboxes:write', 'suppressions:write'] as const) {
+      expect(roleHasPermission('member', permission)).toBe(false);
+      expect(roleHasPermission('admin', permission)).toBe(true);
+    }
+    expect(roleHasPermission('member', 'mailboxes:read')).toBe(true);
+  });
+
   it('lets viewers read everything and write nothing', () => {
     for (const permission of PERMISSIONS) {
       expect(roleHasPermission('viewer', permission)).toBe(permission.endsWith(':read'));
