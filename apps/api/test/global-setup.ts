@@ -1,4 +1,4 @@
-import { Migrator } from '@outreach/db/migrator';
+import { migrateDatabase } from '@outreach/db/migrator';
 import { startTestServices } from '@outreach/testing';
 
 /** One PostgreSQL 18 + Redis per run; the template database gets the real migrations. */
@@ -6,12 +6,7 @@ export default async function globalSetup(): Promise<void> {
   await startTestServices({
     redis: true,
     prepareTemplate: async (databaseUrl) => {
-      const migrator = new Migrator({ databaseUrl });
-      try {
-        await migrator.migrate();
-      } finally {
-        await migrator.close();
-      }
+      await migrateDatabase(databaseUrl);
     },
   });
 }

@@ -35,15 +35,10 @@ async function loadMigrator(): Promise<typeof import('../src/migrator/index.js')
  * `flyway_schema_history` like any database the runner or Flyway migrated.
  */
 export default async function globalSetup(): Promise<void> {
-  const { Migrator } = await loadMigrator();
+  const { migrateDatabase } = await loadMigrator();
   await startTestServices({
     prepareTemplate: async (databaseUrl) => {
-      const migrator = new Migrator({ databaseUrl });
-      try {
-        await migrator.migrate();
-      } finally {
-        await migrator.close();
-      }
+      await migrateDatabase(databaseUrl);
     },
   });
 }

@@ -1,4 +1,4 @@
-export { Migrator, DEFAULT_MIGRATIONS_DIR } from './migrator.js';
+export { Migrator, DEFAULT_MIGRATIONS_DIR, migrateDatabase } from './migrator.js';
 export type {
   MigratorOptions,
   MigrateResult,

@@ -682,3 +682,16 @@ function statementError(
     { cause: error },
   );
 }
+
+/**
+ * Applies every pending migration of the default location to `databaseUrl`, then closes the
+ * connection: what a test harness or a tool needs when it just wants an up-to-date schema.
+ */
+export async function migrateDatabase(databaseUrl: string): Promise<MigrateResult> {
+  const migrator = new Migrator({ databaseUrl });
+  try {
+    return await migrator.migrate();
+  } finally {
+    await migrator.close();
+  }
+}
