@@ -43,18 +43,20 @@ describe('GET /organisations: the caller organisations (e2e)', () => {
 
   it('answers an empty list to a new user and leaves out suspended memberships', async () => {
     const newcomer = await api.user('nina@new.fr');
-    expect(
-      await api.request('GET', '/organisations', { token: newcomer.token }),
-    ).toMatchObject({ status: 200, body: [] });
+    expect(await api.request('GET', '/organisations', { token: newcomer.token })).toMatchObject({
+      status: 200,
+      body: [],
+    });
 
     const suspended = await memberWithRole(api, a, 'sam@a.fr', 'member');
     await api.admin.query(
       `UPDATE iam.organisation_users SET status = 'suspended' WHERE user_id = $1`,
       [suspended.id],
     );
-    expect(
-      await api.request('GET', '/organisations', { token: suspended.token }),
-    ).toMatchObject({ status: 200, body: [] });
+    expect(await api.request('GET', '/organisations', { token: suspended.token })).toMatchObject({
+      status: 200,
+      body: [],
+    });
   });
 
   it('needs a token', async () => {
