@@ -6,8 +6,8 @@ export {
   DEFAULT_STATEMENT_TIMEOUT_MS,
 } from './data-source.factory.js';
 export type { DatabaseConfig } from './data-source.factory.js';
-export { runInTenantTransaction } from './tenant-transaction.js';
-export type { TenantTransactionOptions } from './tenant-transaction.js';
+export { runInTenantTransaction, runInTenantTransactionWith } from './tenant-transaction.js';
+export type { TenantTransactionOptions, OpeningRead } from './tenant-transaction.js';
 export { asOrganisationId, isUuid, UUID_PATTERN } from './organisation-id.js';
 export type { OrganisationId } from './organisation-id.js';
 export { ENTITIES } from './entities.js';

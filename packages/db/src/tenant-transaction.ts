@@ -7,6 +7,24 @@ export interface TenantTransactionOptions {
   isolationLevel?: IsolationLevel;
 }
 
+/**
+ * A read that rides in the transaction's opening round trip, after the settings (so row-level
+ * security already applies to it). The opening message uses PostgreSQL's simple protocol, which
+ * takes no parameters: build `sql` with literals escaped by `pg.escapeLiteral` (see
+ * MembershipRepository.callerLookup), never by hand.
+ */
+export interface OpeningRead<R> {
+  sql: string;
+  read(rows: Record<string, unknown>[]): R;
+}
+
+/** The pg client underneath a TypeORM query runner (only the simple-protocol call we need). */
+interface SimpleQueryClient {
+  query(
+    text: string,
+  ): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
+}
+
 const ISOLATION_LEVELS: readonly string[] = [
   'READ UNCOMMITTED',
   'READ COMMITTED',
@@ -37,6 +55,26 @@ export async function runInTenantTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
   options: TenantTransactionOptions = {},
 ): Promise<T> {
+  return runInTenantTransactionWith(
+    dataSource,
+    organisationId,
+    null,
+    (manager) => work(manager),
+    options,
+  );
+}
+
+/**
+ * runInTenantTransaction whose opening round trip also runs `opening` (the api's membership
+ * check): `work` receives what it read. Still one round trip to open.
+ */
+export async function runInTenantTransactionWith<R, T>(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  opening: OpeningRead<R> | null,
+  work: (manager: EntityManager, opened: R | null) => Promise<T>,
+  options: TenantTransactionOptions = {},
+): Promise<T> {
   if (!isUuid(organisationId)) {
     throw new Error(
       `tenant transaction needs a validated organisation id, got ${JSON.stringify(organisationId)}`,
@@ -49,12 +87,20 @@ export async function runInTenantTransaction<T>(
   const timeout = Math.trunc(statementTimeoutOf(dataSource));
   const runner = dataSource.createQueryRunner() as unknown as DepthTracking;
   try {
+    let opened: R | null = null;
     try {
-      await runner.query(
+      const settings =
         `START TRANSACTION${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}; ` +
-          `SELECT set_config('app.organisation_id', '${organisationId}', true), ` +
-          `set_config('statement_timeout', '${String(timeout)}', true)`,
-      );
+        `SELECT set_config('app.organisation_id', '${organisationId}', true), ` +
+        `set_config('statement_timeout', '${String(timeout)}', true)`;
+      if (opening) {
+        const client = (await runner.connect()) as SimpleQueryClient;
+        const results = await client.query(`${settings}; ${opening.sql}`);
+        const last = Array.isArray(results) ? results.at(-1) : results;
+        opened = opening.read(last?.rows ?? []);
+      } else {
+        await runner.query(settings);
+      }
     } catch (error) {
       // Never hand a connection with a half-opened transaction back to the pool.
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -65,7 +111,7 @@ export async function runInTenantTransaction<T>(
     runner.transactionDepth = 1;
     let result: T;
     try {
-      result = await work(runner.manager);
+      result = await work(runner.manager, opened);
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
       throw error;

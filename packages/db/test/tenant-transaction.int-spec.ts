@@ -4,7 +4,8 @@ import { createDataSource } from '../src/data-source.factory.js';
 import { asOrganisationId } from '../src/organisation-id.js';
 import { CursorCodec } from '../src/repositories/cursor.codec.js';
 import { createRepositories } from '../src/repositories/repositories.factory.js';
-import { runInTenantTransaction } from '../src/tenant-transaction.js';
+import { MembershipRepository } from '../src/repositories/membership.repository.js';
+import { runInTenantTransaction, runInTenantTransactionWith } from '../src/tenant-transaction.js';
 import { seedOrganisation, type OrganisationFixture } from '../src/testing/factories.js';
 
 describe('DataSource factory and tenant transactions (pgBouncer transaction-mode safe)', () => {
@@ -105,5 +106,60 @@ describe('DataSource factory and tenant transactions (pgBouncer transaction-mode
     expect(() => asOrganisationId('00000000-0000-0000-0000-00000000000g')).toThrow(
       /organisation_id must be a UUID/,
     );
+  });
+
+  it('applies the isolation level and opens in one round trip with the caller look-up', async () => {
+    const { organisationId, owner } = fixture;
+    const seen = await runInTenantTransactionWith(
+      dataSource,
+      organisationId,
+      MembershipRepository.callerLookup(organisationId, owner.email.toUpperCase()),
+      async (manager, caller) => {
+        const rows: Array<{ isolation: string }> = await manager.query(
+          `SELECT current_setting('transaction_isolation') AS isolation`,
+        );
+        return { caller, isolation: rows[0]?.isolation };
+      },
+      { isolationLevel: 'REPEATABLE READ' },
+    );
+    expect(seen).toEqual({
+      caller: { userId: owner.id, membership: { role: 'owner', status: 'active' } },
+      isolation: 'repeatable read',
+    });
+    expect(await setting('app.organisation_id')).toBe('');
+  });
+
+  it('escapes the caller e-mail: quotes and injection attempts find nobody and break nothing', async () => {
+    const { organisationId } = fixture;
+    for (const email of [`o'brien@example.fr`, `x' OR '1'='1`, `x'; DROP TABLE iam.users; --`]) {
+      const caller = await runInTenantTransactionWith(
+        dataSource,
+        organisationId,
+        MembershipRepository.callerLookup(organisationId, email),
+        (_manager, found) => Promise.resolve(found),
+      );
+      expect(caller).toBeNull();
+    }
+    const users = await runInTenantTransaction(dataSource, organisationId, (manager) =>
+      createRepositories(manager, new CursorCodec('tenant-transaction-spec-secret')).users.find(
+        fixture.owner.id,
+      ),
+    );
+    expect(users?.email).toBe(fixture.owner.email);
+  });
+
+  it('gives the connection back clean when the opening round trip fails', async () => {
+    const broken = { sql: 'SELECT no_such_column FROM iam.users', read: () => null };
+    await expect(
+      runInTenantTransactionWith(dataSource, fixture.organisationId, broken, () =>
+        Promise.resolve('never'),
+      ),
+    ).rejects.toThrow(/no_such_column/);
+    // The only connection is usable and outside any transaction.
+    expect(await setting('app.organisation_id')).toBe('');
+    const rows: Array<{ open: boolean }> = await dataSource.query(
+      `SELECT now() = statement_timestamp() AS open`,
+    );
+    expect(rows[0]?.open).toBe(true);
   });
 });

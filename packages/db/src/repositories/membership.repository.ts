@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 import {
@@ -6,6 +7,7 @@ import {
   type OrganisationRole,
 } from '../iam/organisation-role.js';
 import { isUuid, type OrganisationId } from '../organisation-id.js';
+import type { OpeningRead } from '../tenant-transaction.js';
 import { runQuery } from './entity-rows.js';
 
 /** A member as an organisation sees it: the membership and the user's public fields. */
@@ -42,6 +44,12 @@ interface MemberRow {
   updated_at: Date;
 }
 
+const CALLER_SQL = (organisationId: string, email: string): string =>
+  `SELECT u.id, m.role, m.status
+     FROM iam.users u
+     LEFT JOIN iam.organisation_users m ON m.organisation_id = ${organisationId} AND m.user_id = u.id
+    WHERE u.email = ${email}`;
+
 const SELECT_MEMBERS = `
   SELECT m.user_id, u.email, u.first_name, u.last_name, m.role, m.status, m.created_at, m.updated_at
     FROM iam.organisation_users m JOIN iam.users u ON u.id = m.user_id
@@ -67,19 +75,27 @@ export class MembershipRepository {
     organisationId: OrganisationId,
     email: string,
   ): Promise<CallerMembership | null> {
-    const rows = await runQuery<{ id: string; role: string | null; status: MembershipStatus }[]>(
-      this.#manager,
-      `SELECT u.id, m.role, m.status
-         FROM iam.users u
-         LEFT JOIN iam.organisation_users m ON m.organisation_id = $1 AND m.user_id = u.id
-        WHERE u.email = $2`,
-      [organisationId, email],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    const rows = await runQuery<Record<string, unknown>[]>(this.#manager, CALLER_SQL('$1', '$2'), [
+      organisationId,
+      email,
+    ]);
+    return callerFrom(rows);
+  }
+
+  /**
+   * The same look-up, to ride in a tenant transaction's opening round trip
+   * (runInTenantTransactionWith): the api's per-request authorisation costs no round trip of
+   * its own. Simple protocol, so the values are literals: the organisation id a validated UUID,
+   * the e-mail escaped by `pg.escapeLiteral`.
+   */
+  static callerLookup(
+    organisationId: OrganisationId,
+    email: string,
+  ): OpeningRead<CallerMembership | null> {
+    if (!isUuid(organisationId)) throw new Error('callerLookup needs a validated organisation id');
     return {
-      userId: row.id,
-      membership: row.role === null ? null : membership(row.role, row.status),
+      sql: CALLER_SQL(`'${organisationId}'::uuid`, `${pg.escapeLiteral(email)}::citext`),
+      read: callerFrom,
     };
   }
 
@@ -165,6 +181,15 @@ export class MembershipRepository {
     );
     return rows.map((row) => row.user_id);
   }
+}
+
+function callerFrom(rows: Record<string, unknown>[]): CallerMembership | null {
+  const row = rows[0] as { id: string; role: string | null; status: MembershipStatus } | undefined;
+  if (!row) return null;
+  return {
+    userId: row.id,
+    membership: row.role === null ? null : membership(row.role, row.status),
+  };
 }
 
 function checkedRole(role: string): OrganisationRole {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrganisationId, Repositories } from '@outreach/db';
+import type { OpeningRead, OrganisationId, Repositories } from '@outreach/db';
 import { enterJobContext, UnknownOrganisationError } from './job-context.js';
 import { getTenantContext, runInTenantContext, type TenantContext } from './tenant-context.js';
 import {
   currentTenantScope,
   runInTenantScope,
+  runInTenantScopeWith,
   type TenantScope,
   type TenantScopeDatabase,
 } from './tenant-scope.js';
@@ -64,17 +65,19 @@ export class TenantDatabase {
   }
 
   /**
-   * Opens a transaction for `organisationId`, asks `authorise` (inside it: the membership check
-   * of a request) which context to enter, then runs `work` in that context, in the same
-   * transaction. `authorise` throwing rolls back and runs nothing.
+   * Opens a transaction for `organisationId` whose opening round trip also runs `opening` (the
+   * membership check of a request), asks `authorise` which context to enter from what it read,
+   * then runs `work` in that context, in the same transaction. `authorise` throwing rolls back
+   * and runs nothing.
    */
-  enter<T>(
+  enter<R, T>(
     organisationId: OrganisationId,
-    authorise: (scope: TenantScope) => Promise<TenantContext>,
+    opening: OpeningRead<R>,
+    authorise: (opened: R | null, scope: TenantScope) => TenantContext,
     work: () => Promise<T>,
   ): Promise<T> {
-    return runInTenantScope(this.database, organisationId, async (scope) => {
-      const context = await authorise(scope);
+    return runInTenantScopeWith(this.database, organisationId, opening, async (scope, opened) => {
+      const context = authorise(opened, scope);
       if (context.organisationId !== organisationId) {
         throw new Error('tenant context must name the organisation of its transaction');
       }

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   createRepositories,
-  runInTenantTransaction,
+  runInTenantTransactionWith,
   type CursorCodec,
+  type OpeningRead,
   type OrganisationId,
   type Repositories,
 } from '@outreach/db';
@@ -46,14 +47,29 @@ export function runInTenantScope<T>(
   organisationId: OrganisationId,
   work: (scope: TenantScope) => Promise<T>,
 ): Promise<T> {
-  return runInTenantTransaction(database.dataSource, organisationId, (manager) => {
-    const scope: TenantScope = Object.freeze({
-      organisationId,
-      manager,
-      repositories: createRepositories(manager, database.cursors),
-    });
-    return scopes.run(scope, () => work(scope));
-  });
+  return runInTenantScopeWith(database, organisationId, null, (scope) => work(scope));
+}
+
+/** runInTenantScope whose opening round trip also runs `opening`; `work` gets what it read. */
+export function runInTenantScopeWith<R, T>(
+  database: TenantScopeDatabase,
+  organisationId: OrganisationId,
+  opening: OpeningRead<R> | null,
+  work: (scope: TenantScope, opened: R | null) => Promise<T>,
+): Promise<T> {
+  return runInTenantTransactionWith(
+    database.dataSource,
+    organisationId,
+    opening,
+    (manager, opened) => {
+      const scope: TenantScope = Object.freeze({
+        organisationId,
+        manager,
+        repositories: createRepositories(manager, database.cursors),
+      });
+      return scopes.run(scope, () => work(scope, opened));
+    },
+  );
 }
 
 /** The tenant scope in progress; throws outside one. */
