@@ -1,6 +1,8 @@
 import { Company } from './crm/company.entity.js';
 import { Person } from './crm/person.entity.js';
 import { Position } from './crm/position.entity.js';
+import { Mailbox } from './delivery/mailbox.entity.js';
+import { Suppression } from './delivery/suppression.entity.js';
 import { Organisation } from './iam/organisation.entity.js';
 import { OrganisationUser } from './iam/organisation-user.entity.js';
 import { User } from './iam/user.entity.js';
@@ -16,7 +18,7 @@ import { WorkflowStep } from './outreach/workflow-step.entity.js';
 import { MessageOpenStats } from './tracking/message-open-stats.entity.js';
 import { Pixel } from './tracking/pixel.entity.js';
 
-/** Every entity of the four schemas (the DataSource loads this list; the drift test walks it). */
+/** Every entity of the data schemas (the DataSource loads this list; the drift test walks it). */
 export const ENTITIES = [
   Organisation,
   User,
@@ -35,4 +37,6 @@ export const ENTITIES = [
   Message,
   Pixel,
   MessageOpenStats,
+  Mailbox,
+  Suppression,
 ] as const;

@@ -86,6 +86,20 @@ export { TASK_KINDS, TASK_STATUSES } from './outreach/task-status.js';
 export type { TaskKind, TaskStatus } from './outreach/task-status.js';
 export { MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from './outreach/message-status.js';
 export type { MessageDirection, MessageStatus } from './outreach/message-status.js';
+export { Mailbox } from './delivery/mailbox.entity.js';
+export { Suppression } from './delivery/suppression.entity.js';
+export {
+  MAIL_SECURITY_MODES,
+  MAILBOX_STATUSES,
+  SUPPRESSION_KINDS,
+  SUPPRESSION_REASONS,
+} from './delivery/delivery-values.js';
+export type {
+  MailSecurityMode,
+  MailboxStatus,
+  SuppressionKind,
+  SuppressionReason,
+} from './delivery/delivery-values.js';
 export { Pixel } from './tracking/pixel.entity.js';
 export { MessageOpenStats } from './tracking/message-open-stats.entity.js';
 export { OPEN_KINDS, OPEN_IP_CLASSES } from './tracking/open-kind.js';

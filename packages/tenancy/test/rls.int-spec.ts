@@ -254,10 +254,11 @@ describe('row-level security as outreach_app', () => {
               c.relforcerowsecurity AS forced,
               (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::text AS policies
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking')
+        WHERE c.relkind IN ('r', 'p')
+          AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking', 'delivery')
         ORDER BY 1`,
     );
-    expect(rows).toHaveLength(17);
+    expect(rows).toHaveLength(19);
     const unprotected = rows.filter(
       (row) => row.table !== 'iam.users' && (!row.rls || !row.forced || row.policies === '0'),
     );

@@ -1,5 +1,7 @@
-import { Entity } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
+import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Mailbox } from '../delivery/mailbox.entity.js';
 import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign-status.js';
 
@@ -44,4 +46,11 @@ export class Campaign extends MutableTenantEntity {
 
   @Col('completed_at', 'timestamptz', { nullable: true })
   completedAt!: Date | null;
+
+  @ManyToOne(() => Mailbox)
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'mailbox_id', referencedColumnName: 'id' },
+  ])
+  mailbox?: Relation<Mailbox>;
 }

@@ -1,6 +1,7 @@
 import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Mailbox } from '../delivery/mailbox.entity.js';
 import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Position } from '../crm/position.entity.js';
 import { CampaignEnrollment } from './campaign-enrollment.entity.js';
@@ -101,4 +102,11 @@ export class Message extends MutableTenantEntity {
     { name: 'variant_id', referencedColumnName: 'id' },
   ])
   variant?: Relation<StepExperimentVariant>;
+
+  @ManyToOne(() => Mailbox)
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'mailbox_id', referencedColumnName: 'id' },
+  ])
+  mailbox?: Relation<Mailbox>;
 }

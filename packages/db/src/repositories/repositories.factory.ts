@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { Company } from '../crm/company.entity.js';
 import { Person } from '../crm/person.entity.js';
 import { Position } from '../crm/position.entity.js';
+import { Mailbox } from '../delivery/mailbox.entity.js';
+import { Suppression } from '../delivery/suppression.entity.js';
 import { OrganisationUser } from '../iam/organisation-user.entity.js';
 import { Campaign } from '../outreach/campaign.entity.js';
 import { CampaignEnrollment } from '../outreach/campaign-enrollment.entity.js';
@@ -154,6 +156,22 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
         sorts: BY_ID,
         defaultSort: 'id',
         filters: ['messageId', 'token'],
+      }),
+    mailboxes: () =>
+      new Scoped(manager, cursors, {
+        entity: Mailbox,
+        key: 'id',
+        sorts: { ...BY_CREATION, emailAddress: ['emailAddress'] },
+        defaultSort: 'createdAt',
+        filters: ['status', 'emailAddress'],
+      }),
+    suppressions: () =>
+      new Scoped(manager, cursors, {
+        entity: Suppression,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['kind', 'value', 'reason'],
       }),
     messageOpenStats: () =>
       new Scoped(manager, cursors, {

@@ -35,6 +35,19 @@ export const CORE_SCHEMAS = ['iam', 'crm', 'outreach', 'tracking'] as const;
  */
 export const FUNCTION_SCHEMAS = ['platform'] as const;
 
+/**
+ * Storage schemas later migrations add (SPEC.md "Storage beyond the seed"), with their tables.
+ * The tenancy rules of the core apply to them unchanged. `delivery`: mailboxes and suppressions
+ * (V20251226_100000).
+ */
+export const STORAGE_TABLES = {
+  delivery: ['mailboxes', 'suppressions'],
+} as const;
+export const STORAGE_SCHEMAS = Object.keys(STORAGE_TABLES) as (keyof typeof STORAGE_TABLES)[];
+
+/** Every schema holding tenant data: the tenancy rules are checked on all of them. */
+export const DATA_SCHEMAS: readonly string[] = [...CORE_SCHEMAS, ...STORAGE_SCHEMAS];
+
 function versionOf(file: string): MigrationVersion {
   const parsed = parseMigrationName(file);
   if (!parsed.ok || !parsed.name.version)

@@ -3,6 +3,8 @@ import pg from 'pg';
 import {
   CORE_MIGRATIONS,
   CORE_SCHEMAS,
+  DATA_SCHEMAS,
+  FUNCTION_SCHEMAS,
   applyFiles,
   readMigration,
   undoScriptOf,
@@ -117,8 +119,8 @@ describe('the core migrations on an older PostgreSQL', () => {
       expect(resolved).toEqual([]);
       for (const file of [...all].reverse()) await client.query(readMigration(undoScriptOf(file)));
       const { rows: left } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM pg_namespace WHERE nspname = ANY($1) OR nspname = 'platform'`,
-        [CORE_SCHEMAS],
+        `SELECT count(*) AS n FROM pg_namespace WHERE nspname = ANY($1)`,
+        [[...DATA_SCHEMAS, ...FUNCTION_SCHEMAS]],
       );
       expect(left[0]?.n).toBe('0');
     } finally {

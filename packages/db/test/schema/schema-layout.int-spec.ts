@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { CORE_SCHEMAS, FUNCTION_SCHEMAS } from './migration-files.js';
+import {
+  CORE_SCHEMAS,
+  DATA_SCHEMAS,
+  FUNCTION_SCHEMAS,
+  STORAGE_SCHEMAS,
+  STORAGE_TABLES,
+} from './migration-files.js';
 import { tables } from './tenancy-catalog.js';
 import { useSchemaDatabase } from './schema-database.js';
 
@@ -23,6 +29,7 @@ const EXPECTED_TABLES: Record<(typeof CORE_SCHEMAS)[number], string[]> = {
 
 /** Insert-only tables: no updated_at (README: "Immutable tables"). */
 const IMMUTABLE_TABLES = [
+  'delivery.suppressions',
   'outreach.enrollment_step_variant_assignments',
   'outreach.prompts',
   'tracking.pixels',
@@ -36,14 +43,28 @@ describe('schema layout', () => {
     client = db.client;
   });
 
-  it('has exactly the four application schemas and the function-only schemas besides public', async () => {
+  it('has exactly the four application schemas, the storage and the function-only schemas besides public', async () => {
     const { rows } = await client.query<{ nspname: string }>(
       `SELECT nspname FROM pg_namespace
         WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public')
           AND nspname NOT LIKE 'pg\\_%'
         ORDER BY 1`,
     );
-    expect(rows.map((row) => row.nspname)).toEqual([...CORE_SCHEMAS, ...FUNCTION_SCHEMAS].sort());
+    expect(rows.map((row) => row.nspname)).toEqual(
+      [...CORE_SCHEMAS, ...STORAGE_SCHEMAS, ...FUNCTION_SCHEMAS].sort(),
+    );
+  });
+
+  it('has exactly the listed tables in each storage schema', async () => {
+    const found = await tables(client, STORAGE_SCHEMAS);
+    for (const schema of STORAGE_SCHEMAS) {
+      expect(
+        found
+          .filter((table) => table.schema === schema)
+          .map((table) => table.table)
+          .sort(),
+      ).toEqual([...STORAGE_TABLES[schema]].sort());
+    }
   });
 
   it('keeps the function-only schemas to functions: no relation or type, every function SECURITY DEFINER', async () => {
@@ -98,9 +119,9 @@ describe('schema layout', () => {
          FROM information_schema.tables t
         WHERE t.table_schema = ANY($1)
         ORDER BY 1`,
-      [CORE_SCHEMAS],
+      [DATA_SCHEMAS],
     );
-    expect(rows).toHaveLength(17);
+    expect(rows).toHaveLength(19);
     for (const row of rows) {
       expect({ table: row.table, definition: row.definition }).toEqual({
         table: row.table,
@@ -110,7 +131,7 @@ describe('schema layout', () => {
   });
 
   it('keeps updated_at by trigger on every mutable table, and only insert-only tables lack it', async () => {
-    const all = await tables(client, CORE_SCHEMAS);
+    const all = await tables(client, DATA_SCHEMAS);
     const { rows: triggers } = await client.query<{ table: string; definition: string }>(
       `SELECT n.nspname || '.' || c.relname AS table, pg_get_triggerdef(t.oid) AS definition
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
