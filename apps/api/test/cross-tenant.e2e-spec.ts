@@ -1,102 +1,16 @@
 import { ApiHarness } from './support/api-harness.js';
 import { organisationWithData, type OrgFixture } from './support/fixtures.js';
+import { CORE_CASES } from './cross-tenant/core.cases.js';
+import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
-
-interface Call {
-  /** Path parameters besides organisationId. */
-  params: Record<string, string>;
-  body?: unknown;
-}
-
-/** Names the resources a call on `fixture` acts on; `fresh` builds throw-away ones (deletes). */
-type CaseBuilder = (fixture: OrgFixture, api: ApiHarness) => Promise<Call>;
-
-async function freshMember(api: ApiHarness, fixture: OrgFixture): Promise<string> {
-  const email = `member-${Math.random().toString(36).slice(2)}@example.fr`;
-  const response = await api.request<{ userId: string }>(
-    'POST',
-    `/organisations/${fixture.organisationId}/members`,
-    { token: fixture.owner.token, body: { email, role: 'member' } },
-  );
-  return response.body.userId;
-}
-
-async function fresh(
-  api: ApiHarness,
-  fixture: OrgFixture,
-  path: string,
-  body: unknown,
-): Promise<string> {
-  const response = await api.request<{ id: string }>(
-    'POST',
-    `/organisations/${fixture.organisationId}/${path}`,
-    { token: fixture.owner.token, body },
-  );
-  return response.body.id;
-}
 
 /**
  * One case per organisation route: without one, the suite fails (see "has a case for every
- * organisation route"), so a new route cannot ship without its two-organisation test.
+ * organisation route"), so a new route cannot ship without its two-organisation test. Each area
+ * keeps its cases in test/cross-tenant/<area>.cases.ts.
  */
-const CASES: Record<string, CaseBuilder> = {
-  'GET /organisations/:organisationId': () => Promise.resolve({ params: {} }),
-  'PATCH /organisations/:organisationId': () =>
-    Promise.resolve({ params: {}, body: { name: 'Renamed' } }),
-  'GET /organisations/:organisationId/members': () => Promise.resolve({ params: {} }),
-  'POST /organisations/:organisationId/members': () =>
-    Promise.resolve({
-      params: {},
-      body: { email: `new-${Math.random().toString(36).slice(2)}@example.fr`, role: 'viewer' },
-    }),
-  'PATCH /organisations/:organisationId/members/:userId': async (f, api) => ({
-    params: { userId: await freshMember(api, f) },
-    body: { role: 'viewer' },
-  }),
-  'DELETE /organisations/:organisationId/members/:userId': async (f, api) => ({
-    params: { userId: await freshMember(api, f) },
-  }),
-  'GET /organisations/:organisationId/companies': () => Promise.resolve({ params: {} }),
-  'POST /organisations/:organisationId/companies': () =>
-    Promise.resolve({ params: {}, body: { name: 'New company' } }),
-  'GET /organisations/:organisationId/companies/:companyId': (f) =>
-    Promise.resolve({ params: { companyId: f.companyId } }),
-  'PATCH /organisations/:organisationId/companies/:companyId': (f) =>
-    Promise.resolve({ params: { companyId: f.companyId }, body: { city: 'Lyon' } }),
-  'DELETE /organisations/:organisationId/companies/:companyId': async (f, api) => ({
-    params: { companyId: await fresh(api, f, 'companies', { name: 'Doomed' }) },
-  }),
-  'GET /organisations/:organisationId/people': () => Promise.resolve({ params: {} }),
-  'POST /organisations/:organisationId/people': () =>
-    Promise.resolve({ params: {}, body: { lastName: 'Durand' } }),
-  'GET /organisations/:organisationId/people/:personId': (f) =>
-    Promise.resolve({ params: { personId: f.personId } }),
-  'PATCH /organisations/:organisationId/people/:personId': (f) =>
-    Promise.resolve({ params: { personId: f.personId }, body: { city: 'Nantes' } }),
-  'DELETE /organisations/:organisationId/people/:personId': async (f, api) => ({
-    params: { personId: await fresh(api, f, 'people', { lastName: 'Doomed' }) },
-  }),
-  'GET /organisations/:organisationId/positions': () => Promise.resolve({ params: {} }),
-  'POST /organisations/:organisationId/positions': async (f, api) => ({
-    params: {},
-    body: {
-      personId: await fresh(api, f, 'people', { lastName: 'Other' }),
-      companyId: f.companyId,
-      title: 'CTO',
-    },
-  }),
-  'GET /organisations/:organisationId/positions/:positionId': (f) =>
-    Promise.resolve({ params: { positionId: f.positionId } }),
-  'PATCH /organisations/:organisationId/positions/:positionId': (f) =>
-    Promise.resolve({ params: { positionId: f.positionId }, body: { title: 'CFO' } }),
-  'DELETE /organisations/:organisationId/positions/:positionId': async (f, api) => {
-    const personId = await fresh(api, f, 'people', { lastName: 'Leaving' });
-    return {
-      params: {
-        positionId: await fresh(api, f, 'positions', { personId, companyId: f.companyId }),
-      },
-    };
-  },
+const CASES: CrossTenantCases = {
+  ...CORE_CASES,
 };
 
 function fill(path: string, organisationId: string, params: Record<string, string>): string {
