@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { asOrganisationId, type Organisation } from '@outreach/db';
 import { SystemDatabase } from '@outreach/db/system';
-import {
-  getTenantContext,
-  TenantDatabase,
-  type TenantContext,
-} from '@outreach/tenancy';
+import { getTenantContext, TenantDatabase, type TenantContext } from '@outreach/tenancy';
 import type { AuthenticatedUser } from '@outreach/tenancy/http';
 import type { CreateOrganisationDto } from './dto/create-organisation.dto.js';
 import type { UpdateOrganisationDto } from './dto/update-organisation.dto.js';
