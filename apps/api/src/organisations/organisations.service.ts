@@ -43,20 +43,17 @@ export class OrganisationsService {
   async listMine(user: AuthenticatedUser): Promise<OrganisationView[]> {
     const memberships = await this.system.listUserMemberships(user.userId);
     const active = memberships.filter((membership) => membership.status === 'active');
-    const views = await Promise.all(
-      active.map((membership) =>
-        this.database.transactionFor(
-          { organisationId: membership.organisationId, userId: user.userId, role: membership.role },
-          async ({ organisationId, repositories }) => {
-            const organisation = await repositories.organisations.find(organisationId);
-            return organisation ? view(organisation, membership.role) : null;
-          },
-        ),
-      ),
-    );
-    return views
-      .filter((organisation) => organisation !== null)
-      .sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id));
+    // One short transaction per organisation, one after the other: a user with many
+    // memberships never holds more than one pooled connection for this list.
+    const views: OrganisationView[] = [];
+    for (const membership of active) {
+      const organisation = await this.database.transactionFor(
+        { organisationId: membership.organisationId, userId: user.userId, role: membership.role },
+        ({ organisationId, repositories }) => repositories.organisations.find(organisationId),
+      );
+      if (organisation) views.push(view(organisation, membership.role));
+    }
+    return views.sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id));
   }
 
   async get(): Promise<OrganisationView> {
