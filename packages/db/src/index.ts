@@ -89,6 +89,14 @@ export type { MessageDirection, MessageStatus } from './outreach/message-status.
 export { Mailbox } from './delivery/mailbox.entity.js';
 export { Suppression } from './delivery/suppression.entity.js';
 export {
+  SuppressionRepository,
+  SUPPRESSION_BATCH_SIZE,
+  domainsOf,
+} from './repositories/suppression.repository.js';
+export type { SuppressionEntry } from './repositories/suppression.repository.js';
+export { normaliseSuppressionValue } from './delivery/suppression-value.js';
+export type { NormalisedSuppression } from './delivery/suppression-value.js';
+export {
   MAIL_SECURITY_MODES,
   MAILBOX_STATUSES,
   SUPPRESSION_KINDS,

@@ -21,6 +21,7 @@ import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
+import { SuppressionRepository } from './suppression.repository.js';
 import { UserRepository } from './user.repository.js';
 
 /** Sort by creation, backed by the (organisation_id, created_at, id) indexes. */
@@ -45,6 +46,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     users: () => new UserRepository(manager),
     memberships: () => new MembershipRepository(manager),
     diagnostics: () => new DiagnosticsRepository(manager),
+    suppressionList: () => new SuppressionRepository(manager),
     organisationUsers: () =>
       new Scoped(manager, cursors, {
         entity: OrganisationUser,

@@ -1,0 +1,105 @@
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../src/data-source.factory.js';
+import { InvalidInputError } from '../src/errors/invalid-input.error.js';
+import type { OrganisationId } from '../src/organisation-id.js';
+import { CursorCodec } from '../src/repositories/cursor.codec.js';
+import { createRepositories, type Repositories } from '../src/repositories/repositories.factory.js';
+import {
+  SUPPRESSION_BATCH_SIZE,
+  type SuppressionEntry,
+} from '../src/repositories/suppression.repository.js';
+import { runInTenantTransaction } from '../src/tenant-transaction.js';
+import { seedTwoOrganisations, type TwoOrganisationFixture } from '../src/testing/factories.js';
+
+const codec = new CursorCodec('suppressions-int-spec-secret');
+
+describe('SuppressionRepository on PostgreSQL 18 (as outreach_app_user, under RLS)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let fixture: TwoOrganisationFixture;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.appUrl, applicationName: 'db-suppressions' });
+    await dataSource.initialize();
+    fixture = await seedTwoOrganisations(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  const inOrg = <T>(org: OrganisationId, work: (repos: Repositories) => Promise<T>): Promise<T> =>
+    runInTenantTransaction(dataSource, org, (manager) => work(createRepositories(manager, codec)));
+
+  const email = (value: string): SuppressionEntry => ({ kind: 'email', value, reason: 'manual' });
+
+  it('adds one entry, then answers null for the same value in another case', async () => {
+    const org = fixture.a.organisationId;
+    const added = await inOrg(org, (r) =>
+      r.suppressionList.add(org, { ...email('Once@single.fr'), note: 'asked by phone' }),
+    );
+    expect(added).toMatchObject({ kind: 'email', value: 'Once@single.fr', note: 'asked by phone' });
+    expect(await inOrg(org, (r) => r.suppressionList.add(org, email('once@SINGLE.fr')))).toBeNull();
+    expect(
+      await inOrg(org, (r) => r.suppressionList.findByValue(org, 'email', 'ONCE@single.fr')),
+    ).toMatchObject({ id: added?.id });
+  });
+
+  it('adds many across batches, counting only the new ones (duplicates inside count once)', async () => {
+    const org = fixture.a.organisationId;
+    const entries = Array.from({ length: SUPPRESSION_BATCH_SIZE + 10 }, (_, i) =>
+      email(`bulk-${i}@many.fr`),
+    );
+    expect(await inOrg(org, (r) => r.suppressionList.addMany(org, entries))).toBe(entries.length);
+    const again = [...entries.slice(0, 5), email('new@many.fr'), email('NEW@many.fr')];
+    expect(await inOrg(org, (r) => r.suppressionList.addMany(org, again))).toBe(1);
+  });
+
+  it('adds nothing when one entry of a batch is refused (the transaction rolls back)', async () => {
+    const org = fixture.a.organisationId;
+    await expect(
+      inOrg(org, (r) =>
+        r.suppressionList.addMany(org, [
+          email('fine@atomic.fr'),
+          { kind: 'domain', value: 'not a domain', reason: 'manual' },
+        ]),
+      ),
+    ).rejects.toThrow(InvalidInputError);
+    expect(await inOrg(org, (r) => r.suppressionList.isSuppressed(org, 'fine@atomic.fr'))).toBe(
+      false,
+    );
+  });
+
+  it('suppresses an address, its domain and the subdomains of a suppressed domain', async () => {
+    const org = fixture.a.organisationId;
+    await inOrg(org, (r) =>
+      r.suppressionList.addMany(org, [
+        email('Gone@keep.fr'),
+        { kind: 'domain', value: 'blocked.fr', reason: 'complaint' },
+      ]),
+    );
+    const check = (address: string) =>
+      inOrg(org, (r) => r.suppressionList.isSuppressed(org, address));
+    expect(await check('gone@KEEP.fr')).toBe(true);
+    expect(await check('other@keep.fr')).toBe(false);
+    expect(await check('anyone@Blocked.FR')).toBe(true);
+    expect(await check('anyone@sales.blocked.fr')).toBe(true);
+    expect(await check('anyone@notblocked.fr')).toBe(false);
+  });
+
+  it("never sees or matches another organisation's entries", async () => {
+    const a = fixture.a.organisationId;
+    const b = fixture.b.organisationId;
+    await inOrg(a, (r) => r.suppressionList.add(a, email('only-a@iso.fr')));
+    expect(await inOrg(b, (r) => r.suppressionList.isSuppressed(b, 'only-a@iso.fr'))).toBe(false);
+    expect(await inOrg(b, (r) => r.suppressionList.findByValue(b, 'email', 'only-a@iso.fr'))).toBe(
+      null,
+    );
+    // Under B's transaction, A's id as the organisation argument is refused by row-level security.
+    await expect(inOrg(b, (r) => r.suppressionList.add(a, email('x@iso.fr')))).rejects.toThrow();
+    expect(await inOrg(b, (r) => r.suppressionList.addMany(b, [email('only-a@iso.fr')]))).toBe(1);
+  });
+});
