@@ -1,19 +1,8 @@
+import { isValidSiren } from '@outreach/pharow';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
-/** 9 digits whose Luhn checksum is valid (the SIREN of a French company). */
-export function isValidSiren(value: unknown): boolean {
-  if (typeof value !== 'string' || !/^\d{9}$/.test(value)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i += 1) {
-    let digit = Number(value[i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+/** The SIREN rule lives in @outreach/pharow (9 digits, Luhn); the DTOs' decorator wraps it. */
+export { isValidSiren };
 
 export function IsSiren(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyKey) => {
