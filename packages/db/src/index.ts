@@ -41,6 +41,14 @@ export type {
   Membership,
   MemberRecord,
 } from './repositories/membership.repository.js';
+export { CampaignLifecycleRepository } from './repositories/campaign-lifecycle.repository.js';
+export { WorkflowStepRepository } from './repositories/workflow-step.repository.js';
+export type {
+  WorkflowStepInput,
+  StepVariantRecord,
+} from './repositories/workflow-step.repository.js';
+export { PromptRepository } from './repositories/prompt.repository.js';
+export type { PromptVersionInput } from './repositories/prompt.repository.js';
 export { DiagnosticsRepository } from './repositories/diagnostics.repository.js';
 export type { TransactionSnapshot } from './repositories/diagnostics.repository.js';
 export { createRepositories } from './repositories/repositories.factory.js';

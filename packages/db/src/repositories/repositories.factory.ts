@@ -17,12 +17,15 @@ import { WorkflowStep } from '../outreach/workflow-step.entity.js';
 import { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
 import { Pixel } from '../tracking/pixel.entity.js';
 import type { CursorCodec } from './cursor.codec.js';
+import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
+import { PromptRepository } from './prompt.repository.js';
 import { SuppressionRepository } from './suppression.repository.js';
 import { UserRepository } from './user.repository.js';
+import { WorkflowStepRepository } from './workflow-step.repository.js';
 
 /** Sort by creation, backed by the (organisation_id, created_at, id) indexes. */
 const BY_CREATION = { createdAt: ['createdAt'], id: [] } as const;
@@ -46,6 +49,9 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     users: () => new UserRepository(manager),
     memberships: () => new MembershipRepository(manager),
     diagnostics: () => new DiagnosticsRepository(manager),
+    campaignLifecycle: () => new CampaignLifecycleRepository(manager),
+    steps: () => new WorkflowStepRepository(manager, cursors),
+    promptVersions: () => new PromptRepository(manager),
     suppressionList: () => new SuppressionRepository(manager),
     organisationUsers: () =>
       new Scoped(manager, cursors, {
