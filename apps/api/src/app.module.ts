@@ -13,6 +13,9 @@ import { MembersModule } from './members/members.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PeopleModule } from './crm/people/people.module.js';
 import { PositionsModule } from './crm/positions/positions.module.js';
+import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
+import { PromptsModule } from './outreach/prompts/prompts.module.js';
+import { StepsModule } from './outreach/steps/steps.module.js';
 
 /**
  * Root module of the api. Feature modules (organisations, members, CRM…) go in `imports`
@@ -27,6 +30,9 @@ import { PositionsModule } from './crm/positions/positions.module.js';
     CompaniesModule,
     PeopleModule,
     PositionsModule,
+    CampaignsModule,
+    StepsModule,
+    PromptsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: () => createValidationPipe() },
