@@ -6,6 +6,9 @@ import { Suppression } from './delivery/suppression.entity.js';
 import { Organisation } from './iam/organisation.entity.js';
 import { OrganisationUser } from './iam/organisation-user.entity.js';
 import { User } from './iam/user.entity.js';
+import { Import } from './imports/import.entity.js';
+import { ImportRowError } from './imports/import-row-error.entity.js';
+import { ImportRow } from './imports/import-row.entity.js';
 import { Campaign } from './outreach/campaign.entity.js';
 import { CampaignEnrollment } from './outreach/campaign-enrollment.entity.js';
 import { EnrollmentStepVariantAssignment } from './outreach/enrollment-step-variant-assignment.entity.js';
@@ -39,4 +42,7 @@ export const ENTITIES = [
   MessageOpenStats,
   Mailbox,
   Suppression,
+  Import,
+  ImportRow,
+  ImportRowError,
 ] as const;

@@ -116,6 +116,22 @@ export type {
   SuppressionKind,
   SuppressionReason,
 } from './delivery/delivery-values.js';
+export { Import } from './imports/import.entity.js';
+export { ImportRow } from './imports/import-row.entity.js';
+export { ImportRowError } from './imports/import-row-error.entity.js';
+export {
+  IMPORT_DELIMITERS,
+  IMPORT_ENCODINGS,
+  IMPORT_STATUSES,
+  LEGAL_BASES,
+} from './imports/import-values.js';
+export type {
+  ImportColumnMapping,
+  ImportDelimiter,
+  ImportEncoding,
+  ImportStatus,
+  LegalBasis,
+} from './imports/import-values.js';
 export { Pixel } from './tracking/pixel.entity.js';
 export { MessageOpenStats } from './tracking/message-open-stats.entity.js';
 export { OPEN_KINDS, OPEN_IP_CLASSES } from './tracking/open-kind.js';

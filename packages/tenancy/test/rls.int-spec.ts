@@ -255,10 +255,10 @@ describe('row-level security as outreach_app', () => {
               (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)::text AS policies
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p')
-          AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking', 'delivery')
+          AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking', 'delivery', 'imports')
         ORDER BY 1`,
     );
-    expect(rows).toHaveLength(19);
+    expect(rows).toHaveLength(22);
     const unprotected = rows.filter(
       (row) => row.table !== 'iam.users' && (!row.rls || !row.forced || row.policies === '0'),
     );

@@ -1,6 +1,8 @@
 import { Entity, JoinColumn, ManyToOne } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Col, EnumColumn, TextColumn } from '../columns.js';
+import { Import } from '../imports/import.entity.js';
+import { LEGAL_BASES, type LegalBasis } from '../imports/import-values.js';
 import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Company } from './company.entity.js';
 import { Person } from './person.entity.js';
@@ -39,6 +41,14 @@ export class Position extends MutableTenantEntity {
   @TextColumn('pharow_list_name', { maxLength: 200, nullable: true })
   pharowListName!: string | null;
 
+  /** The import that last created or changed this position (provenance). */
+  @Col('source_import_id', 'uuid', { nullable: true })
+  sourceImportId!: string | null;
+
+  /** GDPR art. 6 basis of processing the address (imports: legitimate_interest by default). */
+  @EnumColumn('legal_basis', LEGAL_BASES, { nullable: true })
+  legalBasis!: LegalBasis | null;
+
   @ManyToOne(() => Person, { onDelete: 'CASCADE' })
   @JoinColumn([
     { name: 'organisation_id', referencedColumnName: 'organisationId' },
@@ -52,4 +62,11 @@ export class Position extends MutableTenantEntity {
     { name: 'company_id', referencedColumnName: 'id' },
   ])
   company?: Relation<Company>;
+
+  @ManyToOne(() => Import, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'source_import_id', referencedColumnName: 'id' },
+  ])
+  sourceImport?: Relation<Import>;
 }

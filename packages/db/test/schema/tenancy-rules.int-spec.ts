@@ -48,9 +48,9 @@ describe('tenancy rules, checked on the catalog', () => {
     allIndexes = await indexes(client, DATA_SCHEMAS);
   });
 
-  it('sees the 17 core tables and the 2 delivery tables, all but 2 of them tenant tables', () => {
-    expect(allTables).toHaveLength(19);
-    expect(tenantTables).toHaveLength(17);
+  it('sees the 17 core tables, the 2 delivery and the 3 imports tables, all but 2 of them tenant tables', () => {
+    expect(allTables).toHaveLength(22);
+    expect(tenantTables).toHaveLength(20);
   });
 
   it('gives every tenant table organisation_id and the primary key (organisation_id, id)', () => {

@@ -1,0 +1,26 @@
+import { Entity, JoinColumn, ManyToOne } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Col } from '../columns.js';
+import { TenantEntity } from '../tenant-entity.base.js';
+import { Import } from './import.entity.js';
+
+/** imports.import_rows: the raw cells of one staged data row (insert-only). */
+@Entity({ schema: 'imports', name: 'import_rows' })
+export class ImportRow extends TenantEntity {
+  @Col('import_id', 'uuid')
+  importId!: string;
+
+  /** 1 = the first line after the header. */
+  @Col('row_number', 'integer')
+  rowNumber!: number;
+
+  @Col('cells', 'jsonb')
+  cells!: string[];
+
+  @ManyToOne(() => Import, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'import_id', referencedColumnName: 'id' },
+  ])
+  import?: Relation<Import>;
+}
