@@ -126,11 +126,12 @@ export class CampaignsService {
     action: CampaignAction,
   ): Promise<void> {
     const repositories = this.repositories();
-    const [mailbox, steps, variants] = await Promise.all([
-      campaign.mailboxId ? repositories.mailboxes.find(organisationId, campaign.mailboxId) : null,
-      repositories.steps.list(organisationId, campaign.id),
-      repositories.steps.activeVariants(organisationId, campaign.id),
-    ]);
+    // One connection (the request's transaction): one statement after the other.
+    const mailbox = campaign.mailboxId
+      ? await repositories.mailboxes.find(organisationId, campaign.mailboxId)
+      : null;
+    const steps = await repositories.steps.list(organisationId, campaign.id);
+    const variants = await repositories.steps.activeVariants(organisationId, campaign.id);
     const problems = readinessProblems({ campaign, mailbox, steps, variants });
     if (problems.length > 0) {
       throw new UnprocessableEntityException({

@@ -134,11 +134,12 @@ export class StepsService {
     }
     const position = await repositories.positions.find(organisationId, body.positionId);
     if (!position) throw new NotFoundException('position not found');
-    const [person, company, mailbox] = await Promise.all([
-      repositories.people.find(organisationId, position.personId),
-      repositories.companies.find(organisationId, position.companyId),
-      campaign.mailboxId ? repositories.mailboxes.find(organisationId, campaign.mailboxId) : null,
-    ]);
+    // One connection (the request's transaction): one statement after the other.
+    const person = await repositories.people.find(organisationId, position.personId);
+    const company = await repositories.companies.find(organisationId, position.companyId);
+    const mailbox = campaign.mailboxId
+      ? await repositories.mailboxes.find(organisationId, campaign.mailboxId)
+      : null;
     const values = buildVariables({
       person,
       position,
