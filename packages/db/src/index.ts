@@ -49,6 +49,24 @@ export type {
 } from './repositories/workflow-step.repository.js';
 export { PromptRepository } from './repositories/prompt.repository.js';
 export type { PromptVersionInput } from './repositories/prompt.repository.js';
+export {
+  EnrollmentRepository,
+  ENROLLMENT_SKIP_REASONS,
+  MAX_ENROLLMENT_POSITION_IDS,
+  USABLE_EMAIL_STATUSES,
+} from './repositories/enrollment.repository.js';
+export type {
+  EnrollmentFilter,
+  EnrollmentResult,
+  EnrollmentSelection,
+  EnrollmentSkipReason,
+  FirstStep,
+} from './repositories/enrollment.repository.js';
+export { CampaignMessageRepository } from './repositories/campaign-message.repository.js';
+export type {
+  CampaignMessageListOptions,
+  MessageSummary,
+} from './repositories/campaign-message.repository.js';
 export { DiagnosticsRepository } from './repositories/diagnostics.repository.js';
 export type { TransactionSnapshot } from './repositories/diagnostics.repository.js';
 export { createRepositories } from './repositories/repositories.factory.js';

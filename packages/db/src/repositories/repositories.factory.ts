@@ -18,7 +18,9 @@ import { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
 import { Pixel } from '../tracking/pixel.entity.js';
 import type { CursorCodec } from './cursor.codec.js';
 import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js';
+import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
+import { EnrollmentRepository } from './enrollment.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
@@ -49,10 +51,12 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     users: () => new UserRepository(manager),
     memberships: () => new MembershipRepository(manager),
     diagnostics: () => new DiagnosticsRepository(manager),
+    suppressionList: () => new SuppressionRepository(manager),
+    enrollments: () => new EnrollmentRepository(manager),
+    campaignMessages: () => new CampaignMessageRepository(manager, cursors),
     campaignLifecycle: () => new CampaignLifecycleRepository(manager),
     steps: () => new WorkflowStepRepository(manager, cursors),
     promptVersions: () => new PromptRepository(manager),
-    suppressionList: () => new SuppressionRepository(manager),
     organisationUsers: () =>
       new Scoped(manager, cursors, {
         entity: OrganisationUser,
