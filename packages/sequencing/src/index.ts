@@ -13,3 +13,13 @@ export {
 export type { CampaignAction, CampaignStatus } from './campaign-state.js';
 export { InvalidStepOrderError, validateStepOrder } from './step-order.js';
 export type { StepOrderProblems } from './step-order.js';
+export {
+  ENROLLMENT_ACTIONS,
+  ENROLLMENT_STATUSES,
+  InvalidEnrollmentTransitionError,
+  allowedEnrollmentActions,
+  enrollmentTransition,
+} from './enrollment-state.js';
+export type { EnrollmentAction, EnrollmentStatus } from './enrollment-state.js';
+export { MAX_VARIANTS, MAX_VARIANT_WEIGHT, variantProblems } from './variant-weights.js';
+export type { VariantShape } from './variant-weights.js';
