@@ -2,6 +2,7 @@ import type { HttpServiceDefinition } from '@outreach/service-kit/http';
 import { AppModule } from './app.module.js';
 import { apiConfigSchema, type ApiConfig } from './config/api-config.schema.js';
 import { setupOpenApi } from './docs/openapi.js';
+import { registerMultipart } from './http/multipart.js';
 
 /** The api as an HTTP service: used by main.ts and by the e2e tests. */
 export const apiService: HttpServiceDefinition<ApiConfig> = {
@@ -10,7 +11,8 @@ export const apiService: HttpServiceDefinition<ApiConfig> = {
   module: (config) => AppModule.forRoot(config),
   // Fastify's default body limit (1 MiB) answers 413 to larger bodies.
   fastify: { bodyLimit: 1_048_576 },
-  configure: (app) => {
+  configure: async (app) => {
+    await registerMultipart(app);
     setupOpenApi(app);
   },
 };

@@ -13,6 +13,7 @@ import { MembersModule } from './members/members.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PeopleModule } from './crm/people/people.module.js';
 import { PositionsModule } from './crm/positions/positions.module.js';
+import { SuppressionsModule } from './delivery/suppressions/suppressions.module.js';
 import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
 import { PromptsModule } from './outreach/prompts/prompts.module.js';
 import { StepsModule } from './outreach/steps/steps.module.js';
@@ -30,6 +31,7 @@ import { StepsModule } from './outreach/steps/steps.module.js';
     CompaniesModule,
     PeopleModule,
     PositionsModule,
+    SuppressionsModule,
     CampaignsModule,
     StepsModule,
     PromptsModule,

@@ -1,6 +1,7 @@
 import { ApiHarness } from './support/api-harness.js';
 import { organisationWithData, type OrgFixture } from './support/fixtures.js';
 import { CORE_CASES } from './cross-tenant/core.cases.js';
+import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
 import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
 
@@ -11,6 +12,7 @@ import { routeInventory } from './support/route-inventory.js';
  */
 const CASES: CrossTenantCases = {
   ...CORE_CASES,
+  ...DELIVERY_CASES,
 };
 
 function fill(path: string, organisationId: string, params: Record<string, string>): string {
@@ -21,7 +23,14 @@ function fill(path: string, organisationId: string, params: Record<string, strin
 
 /** What org A has, as the database holds it (to prove nothing changed). */
 async function snapshot(api: ApiHarness, a: OrgFixture): Promise<unknown> {
-  const tables = ['iam.organisation_users', 'crm.companies', 'crm.people', 'crm.positions'];
+  const tables = [
+    'iam.organisation_users',
+    'crm.companies',
+    'crm.people',
+    'crm.positions',
+    'delivery.mailboxes',
+    'delivery.suppressions',
+  ];
   const rows: Record<string, unknown> = {};
   for (const table of tables) {
     rows[table] = (

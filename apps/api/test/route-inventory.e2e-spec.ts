@@ -46,6 +46,10 @@ describe('route inventory (e2e)', () => {
       'DELETE /organisations/:organisationId/positions/:positionId → organisation:positions:write',
       'GET    /organisations/:organisationId/positions/:positionId → organisation:positions:read',
       'PATCH  /organisations/:organisationId/positions/:positionId → organisation:positions:write',
+      'GET    /organisations/:organisationId/suppressions → organisation:suppressions:read',
+      'POST   /organisations/:organisationId/suppressions → organisation:suppressions:write',
+      'DELETE /organisations/:organisationId/suppressions/:suppressionId → organisation:suppressions:write',
+      'POST   /organisations/:organisationId/suppressions/import → organisation:suppressions:write',
     ]);
   });
 

@@ -37,9 +37,22 @@ export class ApiHarness {
     readonly admin: pg.Client,
     /** Seeds through packages/db's repositories (as outreach_app_user), like the apps do. */
     readonly seeding: DataSource,
+    /** The app's pino lines (JSON), when started with `captureLogs` (discarded otherwise). */
+    readonly logs: string[] = [],
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
+  static async start(
+    env: Record<string, string> = {},
+    options: { captureLogs?: boolean } = {},
+  ): Promise<ApiHarness> {
+    const logs: string[] = [];
+    const destination = options.captureLogs
+      ? {
+          write: (line: string): void => {
+            logs.push(line);
+          },
+        }
+      : silent;
     const database = await createTestDatabase();
     const { app } = await createHttpApp(
       apiService,
@@ -50,7 +63,7 @@ export class ApiHarness {
         NODE_ENV: 'test',
         ...env,
       },
-      { logDestination: silent },
+      { logDestination: destination },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const admin = new pg.Client({ connectionString: database.url });
@@ -60,7 +73,7 @@ export class ApiHarness {
       applicationName: 'api-test-seed',
       poolSize: 2,
     }).initialize();
-    return new ApiHarness(app, await app.getUrl(), database, admin, seeding);
+    return new ApiHarness(app, await app.getUrl(), database, admin, seeding, logs);
   }
 
   async stop(): Promise<void> {
@@ -87,12 +100,14 @@ export class ApiHarness {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined = options.rawBody;
-    if (options.body !== undefined) payload = JSON.stringify(options.body);
+    // FormData (a multipart upload) goes as is: fetch sets its content-type and boundary.
+    const form = options.body instanceof FormData ? options.body : undefined;
+    if (options.body !== undefined && !form) payload = JSON.stringify(options.body);
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      body: payload ?? null,
+      body: form ?? payload ?? null,
     });
     const text = await response.text();
     let body: unknown = text;
