@@ -17,6 +17,9 @@ import { SuppressionsModule } from './delivery/suppressions/suppressions.module.
 import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
 import { PromptsModule } from './outreach/prompts/prompts.module.js';
 import { StepsModule } from './outreach/steps/steps.module.js';
+import { EnrollmentsModule } from './outreach/enrollments/enrollments.module.js';
+import { MessagesModule } from './outreach/messages/messages.module.js';
+import { TasksModule } from './outreach/tasks/tasks.module.js';
 
 /**
  * Root module of the api. Feature modules (organisations, members, CRM…) go in `imports`
@@ -35,6 +38,9 @@ import { StepsModule } from './outreach/steps/steps.module.js';
     CampaignsModule,
     StepsModule,
     PromptsModule,
+    EnrollmentsModule,
+    TasksModule,
+    MessagesModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: () => createValidationPipe() },
