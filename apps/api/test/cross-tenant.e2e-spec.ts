@@ -1,6 +1,7 @@
 import { ApiHarness } from './support/api-harness.js';
 import { organisationWithData, type OrgFixture } from './support/fixtures.js';
 import { CORE_CASES } from './cross-tenant/core.cases.js';
+import { CAMPAIGNS_CASES } from './cross-tenant/campaigns.cases.js';
 import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
 import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
@@ -12,6 +13,7 @@ import { routeInventory } from './support/route-inventory.js';
  */
 const CASES: CrossTenantCases = {
   ...CORE_CASES,
+  ...CAMPAIGNS_CASES,
   ...DELIVERY_CASES,
 };
 
@@ -28,6 +30,9 @@ async function snapshot(api: ApiHarness, a: OrgFixture): Promise<unknown> {
     'crm.companies',
     'crm.people',
     'crm.positions',
+    'outreach.campaigns',
+    'outreach.workflow_steps',
+    'outreach.prompts',
     'delivery.mailboxes',
     'delivery.suppressions',
   ];
