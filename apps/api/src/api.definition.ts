@@ -3,6 +3,7 @@ import { AppModule } from './app.module.js';
 import { apiConfigSchema, type ApiConfig } from './config/api-config.schema.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { registerMultipart } from './http/multipart.js';
+import { applyRouteBodyLimits } from './http/body-limit.js';
 
 /** The api as an HTTP service: used by main.ts and by the e2e tests. */
 export const apiService: HttpServiceDefinition<ApiConfig> = {
@@ -13,6 +14,7 @@ export const apiService: HttpServiceDefinition<ApiConfig> = {
   fastify: { bodyLimit: 1_048_576 },
   configure: async (app) => {
     await registerMultipart(app);
+    applyRouteBodyLimits(app);
     setupOpenApi(app);
   },
 };

@@ -2,6 +2,7 @@ import { ApiHarness } from './support/api-harness.js';
 import { organisationWithData, type OrgFixture } from './support/fixtures.js';
 import { CORE_CASES } from './cross-tenant/core.cases.js';
 import { CAMPAIGNS_CASES } from './cross-tenant/campaigns.cases.js';
+import { ENROLLMENTS_CASES } from './cross-tenant/enrollments.cases.js';
 import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
 import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
@@ -14,6 +15,7 @@ import { routeInventory } from './support/route-inventory.js';
 const CASES: CrossTenantCases = {
   ...CORE_CASES,
   ...CAMPAIGNS_CASES,
+  ...ENROLLMENTS_CASES,
   ...DELIVERY_CASES,
 };
 
@@ -33,6 +35,9 @@ async function snapshot(api: ApiHarness, a: OrgFixture): Promise<unknown> {
     'outreach.campaigns',
     'outreach.workflow_steps',
     'outreach.prompts',
+    'outreach.campaign_enrollments',
+    'outreach.tasks',
+    'outreach.messages',
     'delivery.mailboxes',
     'delivery.suppressions',
   ];
@@ -128,9 +133,13 @@ describe('cross-tenant isolation over every organisation route (e2e)', () => {
 
   it("never lists A's rows in B's lists", async () => {
     for (const route of routes.filter((r) => r.method === 'GET' && !/\/:\w+Id$/.test(r.path))) {
-      const response = await api.request(route.method, fill(route.path, b.organisationId, {}), {
-        token: b.owner.token,
-      });
+      // B's own parent resources (e.g. B's campaign for …/campaigns/:campaignId/tasks).
+      const call = await (CASES[route.key] as CaseBuilder)(b, api);
+      const response = await api.request(
+        route.method,
+        fill(route.path, b.organisationId, call.params),
+        { token: b.owner.token },
+      );
       expect(response.status).toBe(200);
       for (const secret of [
         a.companyId,

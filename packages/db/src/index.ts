@@ -68,6 +68,20 @@ export type {
   MessageSummary,
 } from './repositories/campaign-message.repository.js';
 export { DiagnosticsRepository } from './repositories/diagnostics.repository.js';
+export { ImportRepository } from './repositories/import.repository.js';
+export type {
+  ImportErrorCursor,
+  ImportInput,
+  ImportRowErrorRecord,
+  StagedRow,
+} from './repositories/import.repository.js';
+export { ProspectMergeRepository } from './repositories/prospect-merge.repository.js';
+export type {
+  EntityCounts,
+  MergeBatch,
+  MergeResult,
+  ProspectRecord,
+} from './repositories/prospect-merge.repository.js';
 export type { TransactionSnapshot } from './repositories/diagnostics.repository.js';
 export { createRepositories } from './repositories/repositories.factory.js';
 export type { Repositories } from './repositories/repositories.factory.js';

@@ -16,15 +16,18 @@ import { Task } from '../outreach/task.entity.js';
 import { WorkflowStep } from '../outreach/workflow-step.entity.js';
 import { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
 import { Pixel } from '../tracking/pixel.entity.js';
+import { Import } from '../imports/import.entity.js';
 import type { CursorCodec } from './cursor.codec.js';
 import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js';
 import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
+import { ImportRepository } from './import.repository.js';
 import { EnrollmentRepository } from './enrollment.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
 import { PromptRepository } from './prompt.repository.js';
+import { ProspectMergeRepository } from './prospect-merge.repository.js';
 import { SuppressionRepository } from './suppression.repository.js';
 import { UserRepository } from './user.repository.js';
 import { WorkflowStepRepository } from './workflow-step.repository.js';
@@ -51,6 +54,8 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     users: () => new UserRepository(manager),
     memberships: () => new MembershipRepository(manager),
     diagnostics: () => new DiagnosticsRepository(manager),
+    importJobs: () => new ImportRepository(manager),
+    prospectMerge: () => new ProspectMergeRepository(manager),
     suppressionList: () => new SuppressionRepository(manager),
     enrollments: () => new EnrollmentRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
@@ -184,6 +189,14 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
         sorts: BY_CREATION,
         defaultSort: 'createdAt',
         filters: ['kind', 'value', 'reason'],
+      }),
+    imports: () =>
+      new Scoped(manager, cursors, {
+        entity: Import,
+        key: 'id',
+        sorts: BY_CREATION,
+        defaultSort: 'createdAt',
+        filters: ['status'],
       }),
     messageOpenStats: () =>
       new Scoped(manager, cursors, {
