@@ -1,0 +1,445 @@
+import type { EntityManager } from 'typeorm';
+import type { LegalBasis } from '../imports/import-values.js';
+import type { OrganisationId } from '../organisation-id.js';
+import { runQuery } from './entity-rows.js';
+import { domainsOf } from './suppression.repository.js';
+
+/** A validated, normalised import row (the shape @outreach/pharow's validateRow returns). */
+export interface ProspectRecord {
+  company: {
+    pharowId: string | null;
+    name: string;
+    siren: string | null;
+    nafCode: string | null;
+    websiteUrl: string | null;
+    domain: string | null;
+    linkedinUrl: string | null;
+    employeeRange: string | null;
+    addressLine1: string | null;
+    postalCode: string | null;
+    city: string | null;
+    country: string;
+  };
+  person: {
+    pharowId: string | null;
+    firstName: string | null;
+    lastName: string | null;
+    linkedinUrl: string | null;
+    city: string | null;
+  };
+  position: {
+    title: string | null;
+    email: string;
+    emailStatus: string;
+    emailReliability: number | null;
+    listName: string | null;
+  };
+}
+
+/** One batch of an import's merge: rows `fromRow`..`throughRow`, the valid ones as records. */
+export interface MergeBatch {
+  importId: string;
+  throughRow: number;
+  records: readonly { rowNumber: number; record: ProspectRecord }[];
+  /** Recorded on every created or changed position. */
+  legalBasis: LegalBasis;
+  /** The import's list name, for rows without one. */
+  listName: string | null;
+}
+
+export interface EntityCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** What a batch did; `skipped` when the import had already merged past it (a re-run). */
+export interface MergeResult {
+  skipped: boolean;
+  companies: EntityCounts;
+  people: EntityCounts;
+  positions: EntityCounts & { suppressed: number };
+  /** Rows left out because their address was erased (a suppression with reason `erased`). */
+  erased: number;
+}
+
+const ZERO: EntityCounts = { created: 0, updated: 0, unchanged: 0 };
+
+/*
+ * Companies: within the batch one row per identity key (Pharow id, else SIREN, else domain,
+ * else name), the last row winning; each is matched against the organisation's companies by
+ * Pharow id, then SIREN, then domain (a SIREN or domain match is refused when both sides carry
+ * different Pharow ids / SIRENs); matched ones are updated only when a value changes (empty
+ * cells keep what is stored), the others inserted. Returns each row's company id.
+ */
+const MERGE_COMPANIES = `
+WITH src AS (
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
+    row_number integer, pharow_id text, name text, siren text, naf_code text, website_url text,
+    domain citext, linkedin_url text, employee_range text, address_line1 text, postal_code text,
+    city text, country text)
+),
+keyed_all AS (
+  SELECT s.*, coalesce('p:' || s.pharow_id, 's:' || s.siren, 'd:' || s.domain, 'n:' || lower(s.name)) AS key
+    FROM src s
+),
+keyed AS (
+  SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
+),
+matched AS (
+  SELECT k.*, gen_random_uuid() AS new_id, coalesce(
+    (SELECT c.id FROM crm.companies c
+      WHERE c.organisation_id = $1 AND c.pharow_company_id = k.pharow_id),
+    (SELECT c.id FROM crm.companies c
+      WHERE c.organisation_id = $1 AND c.siren = k.siren
+        AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)
+      ORDER BY c.created_at, c.id LIMIT 1),
+    (SELECT c.id FROM crm.companies c
+      WHERE c.organisation_id = $1 AND c.domain = k.domain
+        AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)
+        AND (c.siren IS NULL OR k.siren IS NULL)
+      ORDER BY c.created_at, c.id LIMIT 1)
+  ) AS existing_id
+  FROM keyed k
+),
+changes AS (
+  SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
+   ORDER BY existing_id, row_number DESC
+),
+upd AS (
+  UPDATE crm.companies c SET
+    name = m.name,
+    pharow_company_id = coalesce(c.pharow_company_id, m.pharow_id),
+    siren = coalesce(m.siren, c.siren),
+    naf_code = coalesce(m.naf_code, c.naf_code),
+    website_url = coalesce(m.website_url, c.website_url),
+    domain = coalesce(m.domain, c.domain),
+    linkedin_url = coalesce(m.linkedin_url, c.linkedin_url),
+    employee_range = coalesce(m.employee_range, c.employee_range),
+    address_line1 = coalesce(m.address_line1, c.address_line1),
+    postal_code = coalesce(m.postal_code, c.postal_code),
+    city = coalesce(m.city, c.city),
+    country = CASE WHEN m.postal_code IS NULL THEN c.country ELSE m.country END
+  FROM changes m
+  WHERE c.organisation_id = $1 AND c.id = m.existing_id
+    AND (c.name, c.pharow_company_id, c.siren, c.naf_code, c.website_url, c.domain, c.linkedin_url,
+         c.employee_range, c.address_line1, c.postal_code, c.city, c.country)
+    IS DISTINCT FROM
+        (m.name, coalesce(c.pharow_company_id, m.pharow_id), coalesce(m.siren, c.siren),
+         coalesce(m.naf_code, c.naf_code), coalesce(m.website_url, c.website_url),
+         coalesce(m.domain, c.domain), coalesce(m.linkedin_url, c.linkedin_url),
+         coalesce(m.employee_range, c.employee_range), coalesce(m.address_line1, c.address_line1),
+         coalesce(m.postal_code, c.postal_code), coalesce(m.city, c.city),
+         CASE WHEN m.postal_code IS NULL THEN c.country ELSE m.country END)
+  RETURNING c.id
+),
+ins AS (
+  INSERT INTO crm.companies
+    (organisation_id, id, name, pharow_company_id, siren, naf_code, website_url, domain,
+     linkedin_url, employee_range, address_line1, postal_code, city, country)
+  SELECT $1, new_id, name, pharow_id, siren, naf_code, website_url, domain, linkedin_url,
+         employee_range, address_line1, postal_code, city, country
+    FROM matched WHERE existing_id IS NULL
+  RETURNING id
+)
+SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
+       (SELECT count(*) FROM ins)::int AS created,
+       (SELECT count(*) FROM upd)::int AS updated,
+       (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total
+  FROM keyed_all a JOIN matched m ON m.key = a.key`;
+
+/*
+ * People: one row per key (Pharow id, else LinkedIn URL, else the position's e-mail), matched
+ * by Pharow id, then LinkedIn URL, then the person holding a position with that e-mail.
+ */
+const MERGE_PEOPLE = `
+WITH src AS (
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
+    row_number integer, pharow_id text, first_name text, last_name text, linkedin_url text,
+    city text, email citext)
+),
+keyed_all AS (
+  SELECT s.*, coalesce('p:' || s.pharow_id, 'l:' || s.linkedin_url, 'e:' || lower(s.email)) AS key
+    FROM src s
+),
+keyed AS (
+  SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
+),
+matched AS (
+  SELECT k.*, gen_random_uuid() AS new_id, coalesce(
+    (SELECT p.id FROM crm.people p
+      WHERE p.organisation_id = $1 AND p.pharow_person_id = k.pharow_id),
+    (SELECT p.id FROM crm.people p
+      WHERE p.organisation_id = $1 AND p.linkedin_url = k.linkedin_url
+        AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
+      ORDER BY p.created_at, p.id LIMIT 1),
+    (SELECT p.id FROM crm.positions x JOIN crm.people p
+         ON p.organisation_id = x.organisation_id AND p.id = x.person_id
+      WHERE x.organisation_id = $1 AND x.email = k.email
+        AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
+        AND (p.linkedin_url IS NULL OR k.linkedin_url IS NULL))
+  ) AS existing_id
+  FROM keyed k
+),
+changes AS (
+  SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
+   ORDER BY existing_id, row_number DESC
+),
+upd AS (
+  UPDATE crm.people p SET
+    first_name = coalesce(m.first_name, p.first_name),
+    last_name = coalesce(m.last_name, p.last_name),
+    pharow_person_id = coalesce(p.pharow_person_id, m.pharow_id),
+    linkedin_url = coalesce(m.linkedin_url, p.linkedin_url),
+    city = coalesce(m.city, p.city)
+  FROM changes m
+  WHERE p.organisation_id = $1 AND p.id = m.existing_id
+    AND (p.first_name, p.last_name, p.pharow_person_id, p.linkedin_url, p.city)
+    IS DISTINCT FROM
+        (coalesce(m.first_name, p.first_name), coalesce(m.last_name, p.last_name),
+         coalesce(p.pharow_person_id, m.pharow_id), coalesce(m.linkedin_url, p.linkedin_url),
+         coalesce(m.city, p.city))
+  RETURNING p.id
+),
+ins AS (
+  INSERT INTO crm.people (organisation_id, id, first_name, last_name, pharow_person_id, linkedin_url, city)
+  SELECT $1, new_id, first_name, last_name, pharow_id, linkedin_url, city
+    FROM matched WHERE existing_id IS NULL
+  RETURNING id
+)
+SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
+       (SELECT count(*) FROM ins)::int AS created,
+       (SELECT count(*) FROM upd)::int AS updated,
+       (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total
+  FROM keyed_all a JOIN matched m ON m.key = a.key`;
+
+/*
+ * Positions: one row per e-mail, then per (person, company), the last row winning; matched by
+ * e-mail, then by (person, company). A position matched by e-mail keeps its person and company.
+ * Created or changed positions record the import ($3) and the legal basis ($4). An address or
+ * domain on the suppression list is imported with status do_not_contact (flagged).
+ */
+const MERGE_POSITIONS = `
+WITH src AS (
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
+    row_number integer, person_id uuid, company_id uuid, title text, email citext,
+    email_status text, email_reliability smallint, list_name text, domains text[])
+),
+by_email AS (
+  SELECT DISTINCT ON (email) * FROM src ORDER BY email, row_number DESC
+),
+by_pair AS (
+  SELECT DISTINCT ON (person_id, company_id) * FROM by_email ORDER BY person_id, company_id, row_number DESC
+),
+matched AS (
+  SELECT b.*, EXISTS (
+      SELECT 1 FROM delivery.suppressions x
+       WHERE x.organisation_id = $1
+         AND ((x.kind = 'email' AND x.value = b.email)
+           OR (x.kind = 'domain' AND x.value = ANY (b.domains::citext[])))
+    ) AS suppressed,
+    coalesce(
+      (SELECT p.id FROM crm.positions p WHERE p.organisation_id = $1 AND p.email = b.email),
+      (SELECT p.id FROM crm.positions p
+        WHERE p.organisation_id = $1 AND p.person_id = b.person_id AND p.company_id = b.company_id)
+    ) AS existing_id
+  FROM by_pair b
+),
+changes AS (
+  SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
+   ORDER BY existing_id, row_number DESC
+),
+upd AS (
+  UPDATE crm.positions p SET
+    title = coalesce(m.title, p.title),
+    email = m.email,
+    email_status = m.email_status,
+    email_reliability = coalesce(m.email_reliability, p.email_reliability),
+    pharow_list_name = coalesce(m.list_name, p.pharow_list_name),
+    status = CASE WHEN m.suppressed AND p.status = 'active' THEN 'do_not_contact' ELSE p.status END,
+    legal_basis = coalesce(p.legal_basis, $4),
+    source_import_id = $3
+  FROM changes m
+  WHERE p.organisation_id = $1 AND p.id = m.existing_id
+    AND (p.title, p.email::text, p.email_status, p.email_reliability, p.pharow_list_name, p.status,
+         p.legal_basis)
+    IS DISTINCT FROM
+        (coalesce(m.title, p.title), m.email::text, m.email_status,
+         coalesce(m.email_reliability, p.email_reliability),
+         coalesce(m.list_name, p.pharow_list_name),
+         CASE WHEN m.suppressed AND p.status = 'active' THEN 'do_not_contact' ELSE p.status END,
+         coalesce(p.legal_basis, $4))
+  RETURNING p.id
+),
+ins AS (
+  INSERT INTO crm.positions
+    (organisation_id, person_id, company_id, title, email, email_status, email_reliability,
+     status, pharow_list_name, source_import_id, legal_basis)
+  SELECT $1, person_id, company_id, title, email, email_status, email_reliability,
+         CASE WHEN suppressed THEN 'do_not_contact' ELSE 'active' END, list_name, $3, $4
+    FROM matched WHERE existing_id IS NULL
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM ins)::int AS created,
+       (SELECT count(*) FROM upd)::int AS updated,
+       (SELECT count(DISTINCT coalesce(existing_id::text, 'row:' || row_number)) FROM matched)::int AS total,
+       (SELECT count(*) FROM matched WHERE suppressed)::int AS suppressed`;
+
+const RECORD_PROGRESS = `
+UPDATE imports.imports SET
+  rows_merged = $3, rows_erased = rows_erased + $4,
+  companies_created = companies_created + $5, companies_updated = companies_updated + $6,
+  companies_unchanged = companies_unchanged + $7,
+  people_created = people_created + $8, people_updated = people_updated + $9,
+  people_unchanged = people_unchanged + $10,
+  positions_created = positions_created + $11, positions_updated = positions_updated + $12,
+  positions_unchanged = positions_unchanged + $13, positions_suppressed = positions_suppressed + $14
+WHERE organisation_id = $1 AND id = $2`;
+
+interface IdRow {
+  row_number: number;
+  id: string;
+  created: number;
+  updated: number;
+  total: number;
+}
+
+/**
+ * Merges validated import rows into crm (companies, people, positions), set-based: a handful of
+ * statements per batch whatever its size, idempotent (re-merging the same rows changes nothing
+ * and counts them unchanged). Call `mergeBatch` inside one tenant transaction per batch: it
+ * locks the import, skips a batch already merged (rows_merged ≥ throughRow), and records the
+ * progress and counts in the same transaction, so a worker killed mid-import resumes from the
+ * last committed batch without duplicates.
+ */
+export class ProspectMergeRepository {
+  readonly #manager: EntityManager;
+
+  constructor(manager: EntityManager) {
+    this.#manager = manager;
+  }
+
+  async mergeBatch(organisationId: OrganisationId, batch: MergeBatch): Promise<MergeResult> {
+    const locked = await runQuery<{ rows_merged: number }[]>(
+      this.#manager,
+      'SELECT rows_merged FROM imports.imports WHERE organisation_id = $1 AND id = $2 FOR UPDATE',
+      [organisationId, batch.importId],
+    );
+    const current = locked[0];
+    if (!current) throw new Error(`import ${batch.importId} not found`);
+    if (current.rows_merged >= batch.throughRow) {
+      return {
+        skipped: true,
+        companies: ZERO,
+        people: ZERO,
+        positions: { ...ZERO, suppressed: 0 },
+        erased: 0,
+      };
+    }
+
+    const erasedRows = await runQuery<{ value: string }[]>(
+      this.#manager,
+      `SELECT value::text FROM delivery.suppressions
+        WHERE organisation_id = $1 AND kind = 'email' AND reason = 'erased' AND value = ANY ($2::citext[])`,
+      [organisationId, batch.records.map((r) => r.record.position.email)],
+    );
+    const erased = new Set(erasedRows.map((row) => row.value.toLowerCase()));
+    const records = batch.records.filter((r) => !erased.has(r.record.position.email.toLowerCase()));
+    const erasedCount = batch.records.length - records.length;
+
+    let companies = ZERO;
+    let people = ZERO;
+    let positions = { ...ZERO, suppressed: 0 };
+    if (records.length > 0) {
+      const companyRows = await runQuery<IdRow[]>(this.#manager, MERGE_COMPANIES, [
+        organisationId,
+        JSON.stringify(
+          records.map(({ rowNumber, record: { company: c } }) => ({
+            row_number: rowNumber,
+            pharow_id: c.pharowId,
+            name: c.name,
+            siren: c.siren,
+            naf_code: c.nafCode,
+            website_url: c.websiteUrl,
+            domain: c.domain,
+            linkedin_url: c.linkedinUrl,
+            employee_range: c.employeeRange,
+            address_line1: c.addressLine1,
+            postal_code: c.postalCode,
+            city: c.city,
+            country: c.country,
+          })),
+        ),
+      ]);
+      const personRows = await runQuery<IdRow[]>(this.#manager, MERGE_PEOPLE, [
+        organisationId,
+        JSON.stringify(
+          records.map(({ rowNumber, record: { person: p, position } }) => ({
+            row_number: rowNumber,
+            pharow_id: p.pharowId,
+            first_name: p.firstName,
+            last_name: p.lastName,
+            linkedin_url: p.linkedinUrl,
+            city: p.city,
+            email: position.email,
+          })),
+        ),
+      ]);
+      const companyOf = new Map(companyRows.map((row) => [row.row_number, row.id]));
+      const personOf = new Map(personRows.map((row) => [row.row_number, row.id]));
+      const positionRows = await runQuery<
+        { created: number; updated: number; total: number; suppressed: number }[]
+      >(this.#manager, MERGE_POSITIONS, [
+        organisationId,
+        JSON.stringify(
+          records.map(({ rowNumber, record: { position: x } }) => ({
+            row_number: rowNumber,
+            person_id: personOf.get(rowNumber),
+            company_id: companyOf.get(rowNumber),
+            title: x.title,
+            email: x.email,
+            email_status: x.emailStatus,
+            email_reliability: x.emailReliability,
+            list_name: x.listName ?? batch.listName,
+            domains: domainsOf(x.email),
+          })),
+        ),
+        batch.importId,
+        batch.legalBasis,
+      ]);
+      companies = countsOf(companyRows[0]);
+      people = countsOf(personRows[0]);
+      const p = positionRows[0];
+      positions = p ? { ...countsOf(p), suppressed: p.suppressed } : { ...ZERO, suppressed: 0 };
+    }
+
+    await runQuery(this.#manager, RECORD_PROGRESS, [
+      organisationId,
+      batch.importId,
+      batch.throughRow,
+      erasedCount,
+      companies.created,
+      companies.updated,
+      companies.unchanged,
+      people.created,
+      people.updated,
+      people.unchanged,
+      positions.created,
+      positions.updated,
+      positions.unchanged,
+      positions.suppressed,
+    ]);
+    return { skipped: false, companies, people, positions, erased: erasedCount };
+  }
+}
+
+function countsOf(
+  row: { created: number; updated: number; total: number } | undefined,
+): EntityCounts {
+  if (!row) return ZERO;
+  return {
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.total - row.created - row.updated,
+  };
+}

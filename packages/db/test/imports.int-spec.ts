@@ -1,0 +1,349 @@
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../src/data-source.factory.js';
+import type { OrganisationId } from '../src/organisation-id.js';
+import { CursorCodec } from '../src/repositories/cursor.codec.js';
+import type { ImportInput } from '../src/repositories/import.repository.js';
+import type { ProspectRecord } from '../src/repositories/prospect-merge.repository.js';
+import { createRepositories, type Repositories } from '../src/repositories/repositories.factory.js';
+import { runInTenantTransaction } from '../src/tenant-transaction.js';
+import { seedTwoOrganisations, type TwoOrganisationFixture } from '../src/testing/factories.js';
+
+const codec = new CursorCodec('imports-int-spec-secret');
+
+const INPUT: ImportInput = {
+  fileName: 'pharow.csv',
+  fileSize: 1234,
+  encoding: 'utf-8',
+  delimiter: 'semicolon',
+  columnMapping: { headers: ['Entreprise'], fields: ['companyName'], unknown: [], override: {} },
+  pharowListName: 'Liste test',
+};
+
+function record(n: number, changes: Partial<ProspectRecord['position']> = {}): ProspectRecord {
+  const company = Math.ceil(n / 2);
+  return {
+    company: {
+      pharowId: `pc-${company}`,
+      name: `Société ${company}`,
+      siren: null,
+      nafCode: '62.01Z',
+      websiteUrl: `https://societe-${company}.fr/`,
+      domain: `societe-${company}.fr`,
+      linkedinUrl: null,
+      employeeRange: '10-19',
+      addressLine1: null,
+      postalCode: '75008',
+      city: 'Paris',
+      country: 'FR',
+    },
+    person: {
+      pharowId: `pp-${n}`,
+      firstName: 'Hélène',
+      lastName: `Lefèvre ${n}`,
+      linkedinUrl: `https://www.linkedin.com/in/helene-${n}`,
+      city: null,
+    },
+    position: {
+      title: 'Directrice',
+      email: `helene.${n}@societe-${company}.fr`,
+      emailStatus: 'valid',
+      emailReliability: 90,
+      listName: null,
+      ...changes,
+    },
+  };
+}
+
+async function* rowsOf(cells: string[][]): AsyncGenerator<string[]> {
+  for (const row of cells) {
+    await Promise.resolve();
+    yield row;
+  }
+}
+
+describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let fixture: TwoOrganisationFixture;
+  let orgA: OrganisationId;
+  let orgB: OrganisationId;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.url, applicationName: 'db-imports-test' });
+    await dataSource.initialize();
+    fixture = await seedTwoOrganisations(dataSource);
+    orgA = fixture.a.organisationId;
+    orgB = fixture.b.organisationId;
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  const inOrg = <T>(org: OrganisationId, work: (repos: Repositories) => Promise<T>): Promise<T> =>
+    runInTenantTransaction(dataSource, org, (manager) => work(createRepositories(manager, codec)));
+
+  async function countCrm(org: OrganisationId): Promise<Record<string, number>> {
+    return runInTenantTransaction(dataSource, org, async (manager) => {
+      const [row] = await manager.query<Record<string, number>[]>(
+        `SELECT (SELECT count(*) FROM crm.companies)::int AS companies,
+                (SELECT count(*) FROM crm.people)::int AS people,
+                (SELECT count(*) FROM crm.positions)::int AS positions`,
+      );
+      return row ?? {};
+    });
+  }
+
+  it('COPYs rows (quotes, backslashes, tabs, newlines, accents, NUL) into staging inside the tenant transaction', async () => {
+    const cells = [
+      ['Société "Guillemets"', 'a\\b', 'tab\there', 'line\nbreak', 'nul\u0000byte'],
+      ['Éditions', '', '=1+1', 'x;y', 'ÿ'],
+    ];
+    const { id, total } = await inOrg(orgA, async (repos) => {
+      const created = await repos.importJobs.create(orgA, INPUT);
+      const copied = await repos.importJobs.copyRows(orgA, created.id, rowsOf(cells));
+      return { id: created.id, total: copied };
+    });
+    expect(total).toBe(2);
+    const staged = await inOrg(orgA, (repos) => repos.importJobs.readRows(orgA, id, 0, 10));
+    expect(staged).toEqual([
+      { rowNumber: 1, cells: [cells[0]?.[0], 'a\\b', 'tab\there', 'line\nbreak', 'nulbyte'] },
+      { rowNumber: 2, cells: cells[1] },
+    ]);
+    const found = await inOrg(orgA, (repos) => repos.importJobs.find(orgA, id));
+    expect(found).toMatchObject({
+      status: 'queued',
+      rowsTotal: 2,
+      legalBasis: 'legitimate_interest',
+    });
+    // Row-level security: organisation B sees neither the import nor its rows.
+    expect(await inOrg(orgB, (repos) => repos.importJobs.find(orgB, id))).toBeNull();
+    expect(await inOrg(orgB, (repos) => repos.importJobs.readRows(orgB, id, 0, 10))).toEqual([]);
+  });
+
+  it('leaves nothing behind when the transaction fails after the COPY', async () => {
+    let importId = '';
+    await expect(
+      inOrg(orgA, async (repos) => {
+        const created = await repos.importJobs.create(orgA, INPUT);
+        importId = created.id;
+        await repos.importJobs.copyRows(orgA, created.id, rowsOf([['a'], ['b']]));
+        throw new Error('upload failed');
+      }),
+    ).rejects.toThrow('upload failed');
+    expect(await inOrg(orgA, (repos) => repos.importJobs.find(orgA, importId))).toBeNull();
+  });
+
+  it('records row errors and lists them in row order, page by page', async () => {
+    const id = await inOrg(orgA, async (repos) => {
+      const created = await repos.importJobs.create(orgA, INPUT);
+      await repos.importJobs.copyRows(orgA, created.id, rowsOf([['1'], ['2'], ['3']]));
+      await repos.importJobs.recordValidation(orgA, created.id, 3, 2, [
+        { rowNumber: 3, column: 'SIREN', value: '123', reason: 'a SIREN is 9 digits' },
+        { rowNumber: 1, column: 'Email', value: 'x', reason: 'not an e-mail address' },
+        { rowNumber: 1, column: 'SIREN', value: '1', reason: 'a SIREN is 9 digits' },
+      ]);
+      return created.id;
+    });
+    const first = await inOrg(orgA, (repos) => repos.importJobs.errors(orgA, id, null, 2));
+    expect(first.map((e) => [e.rowNumber, e.column])).toEqual([
+      [1, expect.any(String)],
+      [1, expect.any(String)],
+    ]);
+    const last = first[1];
+    if (!last) throw new Error('expected two errors');
+    const rest = await inOrg(orgA, (repos) => repos.importJobs.errors(orgA, id, last, 10));
+    expect(rest.map((e) => [e.rowNumber, e.column, e.reason])).toEqual([
+      [3, 'SIREN', 'a SIREN is 9 digits'],
+    ]);
+    expect(await inOrg(orgA, (repos) => repos.importJobs.find(orgA, id))).toMatchObject({
+      rowsValidated: 3,
+      rowsRejected: 2,
+    });
+    expect(await inOrg(orgB, (repos) => repos.importJobs.errors(orgB, id, null, 10))).toEqual([]);
+  });
+
+  describe('merge', () => {
+    async function newImport(org: OrganisationId, rows: number): Promise<string> {
+      return inOrg(org, async (repos) => {
+        const created = await repos.importJobs.create(org, INPUT);
+        await repos.importJobs.copyRows(
+          org,
+          created.id,
+          rowsOf(Array.from({ length: rows }, (_, i) => [String(i)])),
+        );
+        await repos.importJobs.recordValidation(org, created.id, rows, 0, []);
+        return created.id;
+      });
+    }
+
+    const merge = (
+      org: OrganisationId,
+      importId: string,
+      throughRow: number,
+      records: { rowNumber: number; record: ProspectRecord }[],
+    ) =>
+      inOrg(org, (repos) =>
+        repos.prospectMerge.mergeBatch(org, {
+          importId,
+          throughRow,
+          records,
+          legalBasis: 'legitimate_interest',
+          listName: 'Liste test',
+        }),
+      );
+
+    it('creates, collapses duplicates within the file, and re-merging the same file changes nothing', async () => {
+      const before = await countCrm(orgA);
+      const rows = [1, 2, 3, 4].map((n) => ({ rowNumber: n, record: record(n) }));
+      // Row 5 repeats row 4 exactly (a duplicate line), row 6 the same address with a new title.
+      rows.push({ rowNumber: 5, record: record(4) });
+      rows.push({ rowNumber: 6, record: record(3, { title: 'CEO' }) });
+      const first = await newImport(orgA, 6);
+      const result = await merge(orgA, first, 6, rows);
+      expect(result).toEqual({
+        skipped: false,
+        companies: { created: 2, updated: 0, unchanged: 0 },
+        people: { created: 4, updated: 0, unchanged: 0 },
+        positions: { created: 4, updated: 0, unchanged: 0, suppressed: 0 },
+        erased: 0,
+      });
+      const after = await countCrm(orgA);
+      expect(after).toEqual({
+        companies: (before.companies ?? 0) + 2,
+        people: (before.people ?? 0) + 4,
+        positions: (before.positions ?? 0) + 4,
+      });
+      const positions = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'helene.3@societe-2.fr' } }),
+      );
+      expect(positions.items).toEqual([
+        expect.objectContaining({
+          title: 'CEO',
+          sourceImportId: first,
+          legalBasis: 'legitimate_interest',
+          pharowListName: 'Liste test',
+          status: 'active',
+        }),
+      ]);
+
+      // The same batch again (a re-run of a job that had committed it): skipped.
+      expect((await merge(orgA, first, 6, rows)).skipped).toBe(true);
+
+      // Re-importing the same file as a new import: nothing changes, all unchanged.
+      const second = await newImport(orgA, 6);
+      expect(await merge(orgA, second, 6, rows)).toEqual({
+        skipped: false,
+        companies: { created: 0, updated: 0, unchanged: 2 },
+        people: { created: 0, updated: 0, unchanged: 4 },
+        positions: { created: 0, updated: 0, unchanged: 4, suppressed: 0 },
+        erased: 0,
+      });
+      expect(await countCrm(orgA)).toEqual(after);
+      expect(await inOrg(orgA, (repos) => repos.importJobs.find(orgA, second))).toMatchObject({
+        rowsMerged: 6,
+        companiesUnchanged: 2,
+        peopleUnchanged: 4,
+        positionsUnchanged: 4,
+      });
+      // Organisation B got nothing.
+      const bPositions = await inOrg(orgB, (repos) =>
+        repos.positions.list(orgB, { filters: { email: 'helene.3@societe-2.fr' } }),
+      );
+      expect(bPositions.items).toEqual([]);
+    });
+
+    it('matches companies by Pharow id, then SIREN, then domain, and people by Pharow id, then LinkedIn URL', async () => {
+      const siren = fixture.a.company.siren;
+      const base = record(101);
+      const bySiren: ProspectRecord = {
+        ...base,
+        company: { ...base.company, pharowId: null, siren, domain: null, websiteUrl: null },
+      };
+      const byDomain: ProspectRecord = {
+        ...record(103),
+        company: { ...record(103).company, pharowId: null, domain: 'domain-match.fr' },
+      };
+      const byLinkedin: ProspectRecord = {
+        ...record(105),
+        person: {
+          ...record(105).person,
+          pharowId: null,
+          linkedinUrl: 'https://www.linkedin.com/in/known',
+        },
+      };
+      const setup = await newImport(orgA, 1);
+      await inOrg(orgA, async (repos) => {
+        await repos.companies.create(orgA, { name: 'Domain Match', domain: 'domain-match.fr' });
+        await repos.people.create(orgA, {
+          firstName: 'Known',
+          lastName: 'Person',
+          linkedinUrl: 'https://www.linkedin.com/in/known',
+        });
+      });
+      expect(setup).toBeTruthy();
+      const id = await newImport(orgA, 3);
+      const result = await merge(orgA, id, 3, [
+        { rowNumber: 1, record: bySiren },
+        { rowNumber: 2, record: byDomain },
+        { rowNumber: 3, record: byLinkedin },
+      ]);
+      expect(result.companies).toEqual({ created: 1, updated: 2, unchanged: 0 });
+      expect(result.people).toEqual({ created: 2, updated: 1, unchanged: 0 });
+      const company = await inOrg(orgA, (repos) =>
+        repos.companies.find(orgA, fixture.a.company.id),
+      );
+      expect(company).toMatchObject({ siren, name: bySiren.company.name });
+    });
+
+    it('imports suppressed addresses flagged do_not_contact and leaves erased ones out', async () => {
+      await inOrg(orgA, async (repos) => {
+        await repos.suppressionList.add(orgA, {
+          kind: 'domain',
+          value: 'societe-201.fr',
+          reason: 'manual',
+        });
+        await repos.suppressionList.add(orgA, {
+          kind: 'email',
+          value: 'helene.403@societe-202.fr',
+          reason: 'erased',
+        });
+      });
+      const id = await newImport(orgA, 2);
+      const result = await merge(orgA, id, 2, [
+        { rowNumber: 1, record: record(401) },
+        { rowNumber: 2, record: record(403) },
+      ]);
+      expect(result.positions).toEqual({ created: 1, updated: 0, unchanged: 0, suppressed: 1 });
+      expect(result.erased).toBe(1);
+      const flagged = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'helene.401@societe-201.fr' } }),
+      );
+      expect(flagged.items[0]?.status).toBe('do_not_contact');
+      const erased = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'helene.403@societe-202.fr' } }),
+      );
+      expect(erased.items).toEqual([]);
+    });
+
+    it('rolls a failing batch back whole: no partial merge', async () => {
+      const before = await countCrm(orgA);
+      const id = await newImport(orgA, 2);
+      const bad = record(501);
+      bad.company.siren = '123456789'; // fails crm.is_valid_siren: the batch aborts
+      await expect(
+        merge(orgA, id, 2, [
+          { rowNumber: 1, record: record(503) },
+          { rowNumber: 2, record: bad },
+        ]),
+      ).rejects.toThrow();
+      expect(await countCrm(orgA)).toEqual(before);
+      expect(await inOrg(orgA, (repos) => repos.importJobs.find(orgA, id))).toMatchObject({
+        rowsMerged: 0,
+      });
+    });
+  });
+});
