@@ -348,6 +348,8 @@ async function main(): Promise<number> {
     DB_POOL_SIZE: String(POOL_SIZE),
     AUTH_JWT_SECRET: JWT_SECRET,
     CURSOR_SECRET,
+    // Required in production; the bench seals no secret, any valid key will do.
+    MAILBOX_SECRET_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
     NODE_ENV: 'production',
   };
   const path = `/organisations/${organisationId}/companies?limit=${String(PAGE)}`;

@@ -13,6 +13,7 @@ import { MembersModule } from './members/members.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PeopleModule } from './crm/people/people.module.js';
 import { PositionsModule } from './crm/positions/positions.module.js';
+import { MailboxesModule } from './delivery/mailboxes/mailboxes.module.js';
 import { SuppressionsModule } from './delivery/suppressions/suppressions.module.js';
 import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
 import { PromptsModule } from './outreach/prompts/prompts.module.js';
@@ -34,6 +35,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     CompaniesModule,
     PeopleModule,
     PositionsModule,
+    MailboxesModule,
     SuppressionsModule,
     CampaignsModule,
     StepsModule,

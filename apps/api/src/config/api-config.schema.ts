@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import { integer, serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import { SecretKeyRing } from '@outreach/secrets';
 import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy/http';
 
 /**
@@ -8,6 +9,8 @@ import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy/http';
  */
 export const DEV_AUTH_JWT_SECRET = 'outreach-development-secret-never-use-in-production';
 export const DEV_CURSOR_SECRET = 'outreach-development-cursor-secret';
+/** One fixed AES-256 key (`dev`), public on purpose: what it seals outside production is not secret. */
+export const DEV_MAILBOX_SECRET_KEYS = 'dev:b3V0cmVhY2gtZGV2LW1haWxib3gta2V5LTMyYnl0ZSE=';
 
 const ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -15,7 +18,11 @@ const ALGORITHMS = ['RS256', 'ES256'] as const;
  * The api's environment. Beyond the common service variables:
  * - AUTH_JWT_SECRET (HS256, ≥ 32 characters) or AUTH_JWKS_URL (+ AUTH_ISSUER, AUTH_AUDIENCE,
  *   AUTH_ALGORITHMS = RS256,ES256) for bearer tokens; with a JWKS URL the secret is ignored;
- * - CURSOR_SECRET (≥ 16 characters): signs pagination cursors.
+ * - CURSOR_SECRET (≥ 16 characters): signs pagination cursors;
+ * - MAILBOX_SECRET_KEYS (`id:base64,…`, the first seals): AES-256-GCM keys of the mailbox
+ *   passwords (@outreach/secrets); required in production;
+ * - MAILBOX_VERIFY_TIMEOUT_MS (100-60000, default 10000): connection, greeting and socket
+ *   timeouts of a mailbox verify (SMTP and IMAP).
  */
 export const apiConfigSchema = z
   .object({
@@ -30,6 +37,8 @@ export const apiConfigSchema = z
       .transform((value) => value.split(',').map((part) => part.trim()))
       .pipe(z.array(z.enum(ALGORITHMS, { error: 'expected RS256 and/or ES256' })).min(1)),
     CURSOR_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+    MAILBOX_SECRET_KEYS: z.string().transform(toKeyRing).optional(),
+    MAILBOX_VERIFY_TIMEOUT_MS: integer(100, 60_000, 10_000),
   })
   .superRefine((env, context) => {
     const production = env.NODE_ENV === 'production';
@@ -49,19 +58,29 @@ export const apiConfigSchema = z
         message: 'required in production (or AUTH_JWT_SECRET)',
       });
     }
-    if (production && !env.CURSOR_SECRET) {
-      context.addIssue({
-        code: 'custom',
-        path: ['CURSOR_SECRET'],
-        message: 'required in production',
-      });
+    for (const name of ['CURSOR_SECRET', 'MAILBOX_SECRET_KEYS'] as const) {
+      if (production && !env[name]) {
+        context.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+      }
     }
   })
   .transform((env) => ({
     ...toServiceConfig(env),
     auth: toAuthConfig(env),
     cursorSecret: env.CURSOR_SECRET ?? DEV_CURSOR_SECRET,
+    mailboxSecrets: env.MAILBOX_SECRET_KEYS ?? SecretKeyRing.parse(DEV_MAILBOX_SECRET_KEYS),
+    mailboxVerifyTimeoutMs: env.MAILBOX_VERIFY_TIMEOUT_MS,
   }));
+
+/** `id:base64,…` → the key ring; a bad value is one issue whose message says what is wrong. */
+function toKeyRing(value: string, context: z.RefinementCtx): SecretKeyRing {
+  try {
+    return SecretKeyRing.parse(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+}
 
 function toAuthConfig(env: {
   AUTH_JWT_SECRET?: string | undefined;

@@ -124,6 +124,8 @@ function validateScalar(
     return;
   }
   if (DATE_TYPES.has(type)) {
+    // A `date` column maps to a `YYYY-MM-DD` string (e.g. mailboxes.warmup_started_on).
+    if (type === 'date' && typeof value === 'string' && isCalendarDate(value)) return;
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
       fail(metadata, column, 'invalid_value', 'must be a valid Date');
     }
@@ -164,4 +166,11 @@ export function validateInput(
     pairs.push([column, value]);
   }
   return pairs;
+}
+
+/** `YYYY-MM-DD` naming a real day. */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
 }
