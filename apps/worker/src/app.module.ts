@@ -4,12 +4,13 @@ import { ServiceHealthModule } from '@outreach/service-kit/health';
 import { DatabaseModule, databaseOptionsFor } from '@outreach/tenancy';
 import type { WorkerConfig } from './config/worker-config.schema.js';
 import { HealthHttpServer } from './health/health-http.server.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 
 /** Root module of the worker: one module per queue (its WorkerHost), config, database, health. */
 @Module({
-  imports: [MaintenanceModule],
+  imports: [MaintenanceModule, ImportsModule],
 })
 export class AppModule {
   static forRoot(config: WorkerConfig): DynamicModule {

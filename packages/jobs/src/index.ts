@@ -39,4 +39,6 @@ export type {
   SystemHeartbeatPayload,
   SystemHeartbeatResult,
 } from './maintenance.queue.js';
+export { importsQueue } from './imports.queue.js';
+export type { ProcessImportPayload, ProcessImportResult } from './imports.queue.js';
 export { ALL_QUEUES } from './queues.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { importsQueue } from './imports.queue.js';
 import { maintenanceQueue } from './maintenance.queue.js';
 import {
   defineQueue,
@@ -70,8 +71,13 @@ describe('job kinds', () => {
   });
 
   it('keeps the queue names stable and registered', () => {
-    expect(ALL_QUEUES.map((queue) => queue.name)).toEqual(['outreach.maintenance']);
+    expect(ALL_QUEUES.map((queue) => queue.name)).toEqual([
+      'outreach.maintenance',
+      'outreach.imports',
+    ]);
     expect(Object.keys(maintenanceQueue.jobs)).toEqual(['heartbeat', 'system-heartbeat']);
+    expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);
+    expect(jobKind(importsQueue, 'process-import')).toBe('tenant');
   });
 });
 

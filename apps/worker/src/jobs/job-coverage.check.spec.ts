@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ALL_QUEUES, defineQueue, maintenanceQueue, systemJob, tenantJob } from '@outreach/jobs';
 import { TenantDatabase } from '@outreach/tenancy';
 import { z } from 'zod';
+import { ImportsProcessor } from '../imports/imports.processor.js';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
 
@@ -12,6 +13,7 @@ async function start(queues: readonly unknown[]): Promise<void> {
     providers: [
       JobCoverageCheck,
       MaintenanceProcessor,
+      ImportsProcessor,
       { provide: SERVED_QUEUES, useValue: queues },
       // Never queried here: the check only reads which jobs each processor handles.
       {

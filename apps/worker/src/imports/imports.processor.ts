@@ -1,0 +1,159 @@
+import { Processor } from '@nestjs/bullmq';
+import type { Import, OrganisationId, ProspectRecord, Repositories } from '@outreach/db';
+import { importsQueue, type ProcessImportPayload, type ProcessImportResult } from '@outreach/jobs';
+import {
+  isPharowField,
+  validateRow,
+  type HeaderMapping,
+  type PharowField,
+  type RowError,
+} from '@outreach/pharow';
+import type { Job } from 'bullmq';
+import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
+
+/** Rows validated per transaction (their errors and the progress commit together). */
+export const VALIDATION_BATCH_ROWS = 5_000;
+/** Rows merged per transaction (a handful of set-based statements per batch). */
+export const MERGE_BATCH_ROWS = 2_000;
+
+/**
+ * `outreach.imports` / `process-import`: validates an import's staged rows, then merges the
+ * valid ones into crm. Each batch is one tenant transaction that also records the import's
+ * progress (rows_validated, then rows_merged and the per-entity counts), so a worker killed
+ * mid-import resumes after the last committed batch, and a batch is never merged twice (the
+ * merge locks the import and skips what it already merged). On the last attempt a failure marks
+ * the import `failed` with the error.
+ */
+@Processor(importsQueue.name)
+export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
+  readonly queue = importsQueue;
+
+  protected readonly handlers: JobHandlers<typeof importsQueue> = {
+    'process-import': (payload, job) => this.processImport(payload, job),
+  };
+
+  private async processImport(
+    { importId }: ProcessImportPayload,
+    job: Job,
+  ): Promise<ProcessImportResult> {
+    try {
+      return await this.run(importId);
+    } catch (error) {
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade + 1 >= attempts) {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.transaction((repos, org) =>
+          repos.importJobs.setStatus(org, importId, 'failed', `import failed: ${message}`),
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Validation, then merge, each resuming where the committed progress says. */
+  async run(importId: string): Promise<ProcessImportResult> {
+    const found = await this.transaction((repos, org) => repos.importJobs.find(org, importId));
+    if (!found) return { importId, status: 'failed', rowsTotal: 0, rowsRejected: 0 };
+    if (found.status === 'completed' || found.status === 'failed') return resultOf(found);
+    const mapping = headerMappingOf(found);
+
+    if (found.status === 'queued') {
+      await this.transaction((repos, org) =>
+        repos.importJobs.setStatus(org, importId, 'validating'),
+      );
+    }
+    for (;;) {
+      const done = await this.transaction(async (repos, org) => {
+        const current = await repos.importJobs.lock(org, importId);
+        if (!current || current.status !== 'validating') return true;
+        if (current.rowsValidated >= current.rowsTotal) {
+          await repos.importJobs.setStatus(org, importId, 'merging');
+          return true;
+        }
+        const rows = await repos.importJobs.readRows(
+          org,
+          importId,
+          current.rowsValidated,
+          VALIDATION_BATCH_ROWS,
+        );
+        const errors: (RowError & { rowNumber: number })[] = [];
+        let rejected = 0;
+        for (const row of rows) {
+          const result = validateRow(row.cells, mapping);
+          if (!result.ok) {
+            rejected += 1;
+            for (const error of result.errors) errors.push({ rowNumber: row.rowNumber, ...error });
+          }
+        }
+        const throughRow = rows.at(-1)?.rowNumber ?? current.rowsTotal;
+        await repos.importJobs.recordValidation(org, importId, throughRow, rejected, errors);
+        return false;
+      });
+      if (done) break;
+    }
+
+    for (;;) {
+      const done = await this.transaction(async (repos, org) => {
+        const current = await repos.importJobs.lock(org, importId);
+        if (!current || current.status !== 'merging') return true;
+        if (current.rowsMerged >= current.rowsTotal) {
+          await repos.importJobs.deleteRows(org, importId);
+          await repos.importJobs.setStatus(org, importId, 'completed');
+          return true;
+        }
+        const rows = await repos.importJobs.readRows(
+          org,
+          importId,
+          current.rowsMerged,
+          MERGE_BATCH_ROWS,
+        );
+        const records: { rowNumber: number; record: ProspectRecord }[] = [];
+        for (const row of rows) {
+          const result = validateRow(row.cells, mapping);
+          if (result.ok) records.push({ rowNumber: row.rowNumber, record: result.record });
+        }
+        await repos.prospectMerge.mergeBatch(org, {
+          importId,
+          throughRow: rows.at(-1)?.rowNumber ?? current.rowsTotal,
+          records,
+          legalBasis: current.legalBasis,
+          listName: current.pharowListName,
+        });
+        return false;
+      });
+      if (done) break;
+    }
+
+    const final = await this.transaction((repos, org) => repos.importJobs.find(org, importId));
+    return final ? resultOf(final) : { importId, status: 'failed', rowsTotal: 0, rowsRejected: 0 };
+  }
+
+  private transaction<T>(
+    work: (repos: Repositories, organisationId: OrganisationId) => Promise<T>,
+  ): Promise<T> {
+    return this.tenants.transaction(({ repositories, organisationId }) =>
+      work(repositories, organisationId),
+    );
+  }
+}
+
+function resultOf(found: Import): ProcessImportResult {
+  return {
+    importId: found.id,
+    status: found.status === 'completed' ? 'completed' : 'failed',
+    rowsTotal: found.rowsTotal,
+    rowsRejected: found.rowsRejected,
+  };
+}
+
+/** The header mapping the upload stored (fields checked against the canonical list). */
+export function headerMappingOf(found: Import): HeaderMapping {
+  const { headers, fields, unknown } = found.columnMapping;
+  return {
+    headers,
+    fields: fields.map((field): PharowField | null => (isPharowField(field) ? field : null)),
+    unknown,
+    missing: [],
+    duplicates: [],
+  };
+}

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
+import {
+  createDataSource,
+  CursorCodec,
+  createRepositories,
+  runInTenantTransaction,
+  type OrganisationId,
+  type ProspectRecord,
+  type Repositories,
+} from '@outreach/db';
+import { seedOrganisation } from '@outreach/db/testing';
+import { importsQueue } from '@outreach/jobs';
+import { mapHeaders, validateRow } from '@outreach/pharow';
+import { DatabaseModule } from '@outreach/tenancy';
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import type { Job } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { ImportsProcessor } from '../src/imports/imports.processor.js';
+
+const SAMPLE = readFileSync(
+  join(import.meta.dirname, '../../../packages/pharow/fixtures/pharow-sample.csv'),
+  'utf8',
+);
+const [HEADER = '', ...LINES] = SAMPLE.trimEnd().split('\r\n');
+const HEADERS = HEADER.split(';');
+const ROWS = LINES.map((line) => line.split(';'));
+const mapping = mapHeaders(HEADERS);
+const codec = new CursorCodec('worker-imports-int-spec');
+
+async function* iterate(rows: string[][]): AsyncGenerator<string[]> {
+  for (const row of rows) {
+    await Promise.resolve();
+    yield row;
+  }
+}
+
+describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQL 18)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let moduleRef: TestingModule;
+  let processor: ImportsProcessor;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.appUrl, applicationName: 'worker-imports-test' });
+    await dataSource.initialize();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        DatabaseModule.forRootAsync({
+          useFactory: () => ({
+            url: database.appUrl,
+            applicationName: 'worker-imports-test',
+            poolSize: 2,
+            statementTimeoutMs: 15_000,
+          }),
+        }),
+      ],
+      providers: [ImportsProcessor],
+    }).compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    processor = moduleRef.get(ImportsProcessor);
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await dataSource.destroy();
+    await database.drop();
+  });
+
+  const inOrg = <T>(org: OrganisationId, work: (repos: Repositories) => Promise<T>): Promise<T> =>
+    runInTenantTransaction(dataSource, org, (manager) => work(createRepositories(manager, codec)));
+
+  async function stage(org: OrganisationId): Promise<string> {
+    return inOrg(org, async (repos) => {
+      const created = await repos.importJobs.create(org, {
+        fileName: 'pharow-sample.csv',
+        fileSize: SAMPLE.length,
+        encoding: 'utf-8',
+        delimiter: 'semicolon',
+        columnMapping: {
+          headers: mapping.headers,
+          fields: mapping.fields,
+          unknown: mapping.unknown,
+          override: {},
+        },
+      });
+      await repos.importJobs.copyRows(org, created.id, iterate(ROWS));
+      return created.id;
+    });
+  }
+
+  function job(organisationId: string, importId: string): Job {
+    return {
+      id: importId,
+      name: 'process-import',
+      data: { organisationId, importId },
+      opts: { attempts: 5 },
+      attemptsMade: 0,
+    } as unknown as Job;
+  }
+
+  async function crmCounts(org: OrganisationId): Promise<Record<string, number>> {
+    return runInTenantTransaction(dataSource, org, async (manager) => {
+      const [row] = await manager.query<Record<string, number>[]>(
+        `SELECT (SELECT count(*) FROM crm.companies)::int AS companies,
+                (SELECT count(*) FROM crm.people)::int AS people,
+                (SELECT count(*) FROM crm.positions)::int AS positions`,
+      );
+      return row ?? {};
+    });
+  }
+
+  it('imports the sample: bad rows recorded with reasons, duplicates collapsed, staging emptied', async () => {
+    const org = (await seedOrganisation(dataSource)).organisationId;
+    const before = await crmCounts(org);
+    const importId = await stage(org);
+    const result = await processor.process(job(org, importId));
+    // 300 rows; every 10th is bad, cycling through 10 kinds, one of which (an exact duplicate
+    // line) is valid: 27 refused, 3 duplicates collapsed.
+    expect(result).toEqual({ importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 });
+    const found = await inOrg(org, (repos) => repos.importJobs.find(org, importId));
+    expect(found).toMatchObject({
+      status: 'completed',
+      rowsValidated: 300,
+      rowsMerged: 300,
+      companiesCreated: 75,
+      peopleCreated: 270,
+      positionsCreated: 270,
+      positionsUpdated: 0,
+    });
+    expect(found?.finishedAt).toBeInstanceOf(Date);
+    expect(await crmCounts(org)).toEqual({
+      companies: (before.companies ?? 0) + 75,
+      people: (before.people ?? 0) + 270,
+      positions: (before.positions ?? 0) + 270,
+    });
+    const errors = await inOrg(org, (repos) => repos.importJobs.errors(org, importId, null, 100));
+    expect(errors.map((e) => e.rowNumber).filter((n, i, all) => all.indexOf(n) === i)).toHaveLength(
+      27,
+    );
+    expect(errors[0]).toMatchObject({
+      rowNumber: 10,
+      column: 'SIREN',
+      reason: 'SIREN checksum (Luhn) is wrong',
+    });
+    expect(errors.some((e) => e.reason === 'the row has 19 cells, the header 20')).toBe(true);
+    expect(await inOrg(org, (repos) => repos.importJobs.readRows(org, importId, 0, 10))).toEqual(
+      [],
+    );
+    // Running the job again (a duplicate delivery) does nothing; a second import of the same
+    // file changes nothing and counts everything unchanged.
+    expect(await processor.process(job(org, importId))).toEqual(result);
+    const again = await stage(org);
+    await processor.process(job(org, again));
+    expect(await inOrg(org, (repos) => repos.importJobs.find(org, again))).toMatchObject({
+      status: 'completed',
+      companiesCreated: 0,
+      companiesUpdated: 0,
+      companiesUnchanged: 75,
+      peopleCreated: 0,
+      peopleUpdated: 0,
+      positionsCreated: 0,
+      positionsUpdated: 0,
+      positionsUnchanged: 270,
+    });
+    expect(await crmCounts(org)).toEqual({
+      companies: (before.companies ?? 0) + 75,
+      people: (before.people ?? 0) + 270,
+      positions: (before.positions ?? 0) + 270,
+    });
+  });
+
+  it('resumes after a worker died mid-merge: the same result, no duplicates', async () => {
+    const org = (await seedOrganisation(dataSource)).organisationId;
+    const before = await crmCounts(org);
+    const importId = await stage(org);
+    // What a worker had committed before it was killed: validation done, the first 100 rows
+    // merged (one batch), status merging.
+    await inOrg(org, async (repos) => {
+      await repos.importJobs.setStatus(org, importId, 'validating');
+      const rows = await repos.importJobs.readRows(org, importId, 0, 1_000);
+      await repos.importJobs.recordValidation(org, importId, rows.length, 0, []);
+      await repos.importJobs.setStatus(org, importId, 'merging');
+      const records: { rowNumber: number; record: ProspectRecord }[] = [];
+      for (const row of rows.slice(0, 100)) {
+        const checked = validateRow(row.cells, mapping);
+        if (checked.ok) records.push({ rowNumber: row.rowNumber, record: checked.record });
+      }
+      await repos.prospectMerge.mergeBatch(org, {
+        importId,
+        throughRow: 100,
+        records,
+        legalBasis: 'legitimate_interest',
+        listName: null,
+      });
+    });
+    await processor.process(job(org, importId));
+    const found = await inOrg(org, (repos) => repos.importJobs.find(org, importId));
+    expect(found).toMatchObject({
+      status: 'completed',
+      rowsMerged: 300,
+      companiesCreated: 75,
+      peopleCreated: 270,
+      positionsCreated: 270,
+    });
+    expect(await crmCounts(org)).toEqual({
+      companies: (before.companies ?? 0) + 75,
+      people: (before.people ?? 0) + 270,
+      positions: (before.positions ?? 0) + 270,
+    });
+  });
+
+  it('an import of another organisation is not found from this one', async () => {
+    const a = (await seedOrganisation(dataSource)).organisationId;
+    const b = (await seedOrganisation(dataSource)).organisationId;
+    const importId = await stage(a);
+    expect(await processor.process(job(b, importId))).toEqual({
+      importId,
+      status: 'failed',
+      rowsTotal: 0,
+      rowsRejected: 0,
+    });
+    expect(await inOrg(a, (repos) => repos.importJobs.find(a, importId))).toMatchObject({
+      status: 'queued',
+    });
+    expect(importsQueue.name).toBe('outreach.imports');
+  });
+});
