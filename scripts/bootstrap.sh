@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent: makes a fresh clone runnable with only Node 20 present.
 # - pnpm, exactly the version pinned in package.json (npm install -g)
-# - redis-server and pgbouncer (apt-get when root; otherwise one line naming the package)
+# - redis-server, pgbouncer and dovecot-imapd (apt-get when root; otherwise one line naming the
+#   package); tests start throw-away servers of each (dovecot: the IMAP side of mailboxes)
 # - docker-compose when root (optional: only the compose file check uses it)
 # - dependencies (pnpm install --frozen-lockfile)
 set -euo pipefail
@@ -26,6 +27,7 @@ fi
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 # docker-compose (Debian's v1) only checks docker-compose.yaml in the tests: optional.
 optional=()
 command -v docker-compose >/dev/null 2>&1 || optional+=(docker-compose)

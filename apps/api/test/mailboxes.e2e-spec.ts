@@ -5,6 +5,7 @@ import {
   createRepositories,
   runInTenantTransaction,
 } from '@outreach/db';
+import { DovecotServer, freePort } from '@outreach/devstack';
 import { mailboxSecretAad, SecretKeyRing } from '@outreach/secrets';
 import { SMTPServer } from 'smtp-server';
 import { DEV_MAILBOX_SECRET_KEYS } from '../src/config/api-config.schema.js';
@@ -291,6 +292,43 @@ describe('mailboxes (e2e): CRUD, encrypted passwords, verify, roles, bad input',
       status: 'error',
       lastError: expect.stringContaining('imap: ') as unknown,
     });
+  });
+
+  it('logs in to a real IMAP server (dovecot) and answers its refusal of a wrong password', async () => {
+    const dovecot = new DovecotServer({
+      port: await freePort(),
+      users: [{ username: 'box@imap.test', password: IMAP_PASSWORD }],
+    });
+    await dovecot.start();
+    try {
+      const imap = {
+        host: '127.0.0.1',
+        port: dovecot.port,
+        security: 'none',
+        username: 'box@imap.test',
+      };
+      const created = await call<Mailbox>('POST', '', {
+        body: localMailbox('dovecot@mail.example.fr', {
+          imap: { ...imap, password: IMAP_PASSWORD },
+        }),
+      });
+      const ok = await call<Verification>('POST', `/${created.body.id}/verify`);
+      expect(ok.body).toMatchObject({
+        smtp: { ok: true },
+        imap: { ok: true },
+        mailbox: { status: 'active' },
+      });
+      await call('PATCH', `/${created.body.id}`, { body: { imap: { password: WRONG_PASSWORD } } });
+      const refused = await call<Verification>('POST', `/${created.body.id}/verify`);
+      expect(refused.status).toBe(200);
+      expect(refused.body.imap).toEqual({
+        ok: false,
+        error: expect.stringMatching(/AUTHENTICATIONFAILED|Authentication failed/i) as unknown,
+      });
+      expect(refused.body.mailbox.status).toBe('error');
+    } finally {
+      await dovecot.stop();
+    }
   });
 
   it('changes IMAP and the warm-up ramp as a whole, keeps passwords it is not given', async () => {

@@ -1,6 +1,8 @@
 export { PostgresServer, PostgresVersionMismatchError, POSTGRES_MAJOR } from './postgres-server.js';
 export type { PostgresServerOptions } from './postgres-server.js';
 export { RedisServer } from './redis-server.js';
+export { DovecotServer } from './dovecot-server.js';
+export type { DovecotServerOptions, DovecotUser } from './dovecot-server.js';
 export type { RedisServerOptions } from './redis-server.js';
 export { PgBouncerServer, PRODUCTION_PGBOUNCER_INI, parseIni } from './pgbouncer-server.js';
 export type {
