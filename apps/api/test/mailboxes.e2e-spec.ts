@@ -485,6 +485,34 @@ describe('mailboxes (e2e): CRUD, encrypted passwords, verify, roles, bad input',
     );
   });
 
+  it('documents the delivery routes in OpenAPI (passwords write-only, the CSV upload as multipart)', async () => {
+    const docs = await api.request<{
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+      components: {
+        schemas: Record<string, { properties?: Record<string, { writeOnly?: boolean }> }>;
+      };
+    }>('GET', '/docs-json');
+    expect(docs.status).toBe(200);
+    const paths = Object.keys(docs.body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/organisations/{organisationId}/mailboxes',
+        '/organisations/{organisationId}/mailboxes/{mailboxId}',
+        '/organisations/{organisationId}/mailboxes/{mailboxId}/verify',
+        '/organisations/{organisationId}/suppressions',
+        '/organisations/{organisationId}/suppressions/{suppressionId}',
+        '/organisations/{organisationId}/suppressions/import',
+      ]),
+    );
+    expect(docs.body.components.schemas.MailServerDto?.properties?.password?.writeOnly).toBe(true);
+    expect(
+      Object.keys(
+        docs.body.paths['/organisations/{organisationId}/suppressions/import']?.post?.requestBody
+          ?.content ?? {},
+      ),
+    ).toEqual(['multipart/form-data']);
+  });
+
   it('never shows a password in any response or in the logs', () => {
     expect(seen.length).toBeGreaterThan(30);
     expect(api.logs.length).toBeGreaterThan(10);
