@@ -7,7 +7,10 @@ import {
 } from '@outreach/db';
 import { DovecotServer, freePort } from '@outreach/devstack';
 import { mailboxSecretAad, SecretKeyRing } from '@outreach/secrets';
+import { testRedisUrl } from '@outreach/testing';
+import { createHttpApp } from '@outreach/service-kit/http';
 import { SMTPServer } from 'smtp-server';
+import { apiService } from '../src/api.definition.js';
 import { DEV_MAILBOX_SECRET_KEYS } from '../src/config/api-config.schema.js';
 import { mailboxBody } from './cross-tenant/delivery.cases.js';
 import { ApiHarness, type ApiResponse, type RequestOptions } from './support/api-harness.js';
@@ -483,6 +486,95 @@ describe('mailboxes (e2e): CRUD, encrypted passwords, verify, roles, bad input',
     expect((await call('POST', `/${created.body.id}/verify`, { token: admin.token })).status).toBe(
       200,
     );
+  });
+
+  it('rotates keys: an older key still opens, a write re-seals both passwords with the current one', async () => {
+    const created = await call<Mailbox>('POST', '', {
+      body: localMailbox('rotate@mail.example.fr', {
+        imap: {
+          host: '127.0.0.1',
+          port: refusedPort,
+          security: 'none',
+          username: 'r',
+          password: IMAP_PASSWORD,
+        },
+      }),
+    });
+    // A second api on the same database whose ring has a new current key, the old one second.
+    const newKey = Buffer.alloc(32, 9).toString('base64');
+    const { app } = await createHttpApp(
+      apiService,
+      {
+        DATABASE_URL: api.database.appUrl,
+        REDIS_URL: testRedisUrl(),
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        MAILBOX_VERIFY_TIMEOUT_MS: String(TIMEOUT_MS),
+        MAILBOX_SECRET_KEYS: `k2:${newKey},${DEV_MAILBOX_SECRET_KEYS}`,
+      },
+      { logDestination: { write: () => undefined } },
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `${await app.getUrl()}/organisations/${org.organisationId}/mailboxes/${created.body.id}`;
+      const post = async (path: string, body?: unknown) => {
+        const response = await fetch(`${url}${path}`, {
+          method: body === undefined ? 'POST' : 'PATCH',
+          headers: {
+            authorization: `Bearer ${org.owner.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        seen.push(text);
+        return { status: response.status, body: JSON.parse(text) as Verification & Mailbox };
+      };
+      // Sealed under `dev`, opened by the new ring (dev is its second key).
+      expect((await post('/verify')).body.smtp).toEqual({ ok: true });
+      const keyOf = async () =>
+        (
+          await api.admin.query<{ secret_key_id: string }>(
+            'SELECT secret_key_id FROM delivery.mailboxes WHERE id = $1',
+            [created.body.id],
+          )
+        ).rows[0]?.secret_key_id;
+      expect(await keyOf()).toBe('dev');
+      expect((await post('', { dailyCap: 120 })).status).toBe(200);
+      expect(await keyOf()).toBe('k2');
+      const ring = SecretKeyRing.parse(`k2:${newKey}`);
+      const { rows } = await api.admin.query<{ smtp: Buffer; imap: Buffer }>(
+        'SELECT smtp_password_encrypted AS smtp, imap_password_encrypted AS imap FROM delivery.mailboxes WHERE id = $1',
+        [created.body.id],
+      );
+      const row = rows[0];
+      if (!row) throw new Error('mailbox row missing');
+      expect(
+        ring.decrypt(
+          row.smtp,
+          'k2',
+          mailboxSecretAad(org.organisationId, created.body.id, 'smtp_password'),
+        ),
+      ).toBe(SMTP_PASSWORD);
+      expect(
+        ring.decrypt(
+          row.imap,
+          'k2',
+          mailboxSecretAad(org.organisationId, created.body.id, 'imap_password'),
+        ),
+      ).toBe(IMAP_PASSWORD);
+      // The first api (dev key only) cannot open k2 any more: verify says so, as a 200.
+      const stale = await call<Verification>('POST', `/${created.body.id}/verify`);
+      expect(stale.status).toBe(200);
+      expect(stale.body.smtp).toEqual({
+        ok: false,
+        error: expect.stringContaining(
+          'cannot be decrypted (secret key "k2" is not in the key ring): set the password again',
+        ) as unknown,
+      });
+    } finally {
+      await app.close();
+    }
   });
 
   it('documents the delivery routes in OpenAPI (passwords write-only, the CSV upload as multipart)', async () => {
