@@ -22,6 +22,9 @@ import { runInTenantTransaction } from '../tenant-transaction.js';
 import type { MessageOpenStats } from '../tracking/message-open-stats.entity.js';
 import type { Pixel } from '../tracking/pixel.entity.js';
 
+export { seedBulkProspects } from './bulk-prospects.js';
+export type { BulkProspectsOptions } from './bulk-prospects.js';
+
 /** One organisation with one row in every table, all linked (company → … → open stats). */
 export interface OrganisationFixture {
   organisationId: OrganisationId;
