@@ -22,4 +22,13 @@ export {
 } from './enrollment-state.js';
 export type { EnrollmentAction, EnrollmentStatus } from './enrollment-state.js';
 export { MAX_VARIANTS, MAX_VARIANT_WEIGHT, variantProblems } from './variant-weights.js';
+export {
+  EXPERIMENT_ACTIONS,
+  EXPERIMENT_STATUSES,
+  InvalidExperimentTransitionError,
+  allowedExperimentActions,
+  experimentActive,
+  experimentTransition,
+} from './experiment-state.js';
+export type { ExperimentAction, ExperimentStatus } from './experiment-state.js';
 export type { VariantShape } from './variant-weights.js';
