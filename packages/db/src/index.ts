@@ -47,6 +47,13 @@ export type {
   WorkflowStepInput,
   StepVariantRecord,
 } from './repositories/workflow-step.repository.js';
+export { ExperimentRepository } from './repositories/experiment.repository.js';
+export type {
+  ExperimentInput,
+  ExperimentRecord,
+  ExperimentStatusChange,
+  ExperimentVariantInput,
+} from './repositories/experiment.repository.js';
 export { PromptRepository } from './repositories/prompt.repository.js';
 export type { PromptVersionInput } from './repositories/prompt.repository.js';
 export {

@@ -23,6 +23,7 @@ import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { ImportRepository } from './import.repository.js';
 import { EnrollmentRepository } from './enrollment.repository.js';
+import { ExperimentRepository } from './experiment.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
@@ -61,6 +62,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
     campaignLifecycle: () => new CampaignLifecycleRepository(manager),
     steps: () => new WorkflowStepRepository(manager, cursors),
+    experiments: () => new ExperimentRepository(manager, cursors),
     promptVersions: () => new PromptRepository(manager),
     organisationUsers: () =>
       new Scoped(manager, cursors, {
