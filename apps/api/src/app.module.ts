@@ -5,6 +5,7 @@ import { ServiceHealthModule } from '@outreach/service-kit/health';
 import { DatabaseModule, databaseOptionsFor } from '@outreach/tenancy';
 import { TenancyHttpModule } from '@outreach/tenancy/http';
 import { CompaniesModule } from './crm/companies/companies.module.js';
+import { ImportsModule } from './crm/imports/imports.module.js';
 import type { ApiConfig } from './config/api-config.schema.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -35,6 +36,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     CompaniesModule,
     PeopleModule,
     PositionsModule,
+    ImportsModule,
     MailboxesModule,
     SuppressionsModule,
     CampaignsModule,

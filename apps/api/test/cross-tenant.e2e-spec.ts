@@ -4,6 +4,7 @@ import { CORE_CASES } from './cross-tenant/core.cases.js';
 import { CAMPAIGNS_CASES } from './cross-tenant/campaigns.cases.js';
 import { ENROLLMENTS_CASES } from './cross-tenant/enrollments.cases.js';
 import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
+import { IMPORTS_CASES } from './cross-tenant/imports.cases.js';
 import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
 
@@ -17,6 +18,7 @@ const CASES: CrossTenantCases = {
   ...CAMPAIGNS_CASES,
   ...ENROLLMENTS_CASES,
   ...DELIVERY_CASES,
+  ...IMPORTS_CASES,
 };
 
 function fill(path: string, organisationId: string, params: Record<string, string>): string {
@@ -40,6 +42,8 @@ async function snapshot(api: ApiHarness, a: OrgFixture): Promise<unknown> {
     'outreach.messages',
     'delivery.mailboxes',
     'delivery.suppressions',
+    'imports.imports',
+    'imports.import_row_errors',
   ];
   const rows: Record<string, unknown> = {};
   for (const table of tables) {

@@ -218,12 +218,9 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     const a = (await seedOrganisation(dataSource)).organisationId;
     const b = (await seedOrganisation(dataSource)).organisationId;
     const importId = await stage(a);
-    expect(await processor.process(job(b, importId))).toEqual({
-      importId,
-      status: 'failed',
-      rowsTotal: 0,
-      rowsRejected: 0,
-    });
+    await expect(processor.process(job(b, importId))).rejects.toThrow(
+      `import ${importId} not found in this organisation`,
+    );
     expect(await inOrg(a, (repos) => repos.importJobs.find(a, importId))).toMatchObject({
       status: 'queued',
     });

@@ -53,7 +53,8 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
   /** Validation, then merge, each resuming where the committed progress says. */
   async run(importId: string): Promise<ProcessImportResult> {
     const found = await this.transaction((repos, org) => repos.importJobs.find(org, importId));
-    if (!found) return { importId, status: 'failed', rowsTotal: 0, rowsRejected: 0 };
+    // The upload enqueues before its transaction commits: not found yet is retried (backoff).
+    if (!found) throw new Error(`import ${importId} not found in this organisation`);
     if (found.status === 'completed' || found.status === 'failed') return resultOf(found);
     const mapping = headerMappingOf(found);
 
