@@ -19,6 +19,7 @@ import { SuppressionsModule } from './delivery/suppressions/suppressions.module.
 import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
 import { PromptsModule } from './outreach/prompts/prompts.module.js';
 import { StepsModule } from './outreach/steps/steps.module.js';
+import { ExperimentsModule } from './outreach/experiments/experiments.module.js';
 import { EnrollmentsModule } from './outreach/enrollments/enrollments.module.js';
 import { MessagesModule } from './outreach/messages/messages.module.js';
 import { TasksModule } from './outreach/tasks/tasks.module.js';
@@ -41,6 +42,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     SuppressionsModule,
     CampaignsModule,
     StepsModule,
+    ExperimentsModule,
     PromptsModule,
     EnrollmentsModule,
     TasksModule,
