@@ -2,6 +2,7 @@ import { ApiHarness } from './support/api-harness.js';
 import { organisationWithData, type OrgFixture } from './support/fixtures.js';
 import { CORE_CASES } from './cross-tenant/core.cases.js';
 import { CAMPAIGNS_CASES } from './cross-tenant/campaigns.cases.js';
+import { EXPERIMENTS_CASES } from './cross-tenant/experiments.cases.js';
 import { ENROLLMENTS_CASES } from './cross-tenant/enrollments.cases.js';
 import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
 import { IMPORTS_CASES } from './cross-tenant/imports.cases.js';
@@ -16,6 +17,7 @@ import { routeInventory } from './support/route-inventory.js';
 const CASES: CrossTenantCases = {
   ...CORE_CASES,
   ...CAMPAIGNS_CASES,
+  ...EXPERIMENTS_CASES,
   ...ENROLLMENTS_CASES,
   ...DELIVERY_CASES,
   ...IMPORTS_CASES,
@@ -36,6 +38,8 @@ async function snapshot(api: ApiHarness, a: OrgFixture): Promise<unknown> {
     'crm.positions',
     'outreach.campaigns',
     'outreach.workflow_steps',
+    'outreach.step_experiments',
+    'outreach.step_experiment_variants',
     'outreach.prompts',
     'outreach.campaign_enrollments',
     'outreach.tasks',
