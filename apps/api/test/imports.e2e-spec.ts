@@ -265,4 +265,74 @@ describe('imports (e2e): upload, progress, list, errors.csv, roles, bad input', 
       expect(await written()).toEqual(before);
     });
   });
+
+  describe('erasure: DELETE …/people/:personId?erase=true', () => {
+    async function prospect(email: string): Promise<{ personId: string; positionId: string }> {
+      const person = await api.request<{ id: string }>(
+        'POST',
+        `/organisations/${org.organisationId}/people`,
+        { token: org.owner.token, body: { firstName: 'Zoé', lastName: 'Noël' } },
+      );
+      const position = await api.request<{ id: string }>(
+        'POST',
+        `/organisations/${org.organisationId}/positions`,
+        {
+          token: org.owner.token,
+          body: { personId: person.body.id, companyId: org.companyId, email },
+        },
+      );
+      expect(position.status).toBe(201);
+      return { personId: person.body.id, positionId: position.body.id };
+    }
+    const people = (): string => `/organisations/${org.organisationId}/people`;
+
+    it('removes the person and positions and keeps only an erased suppression', async () => {
+      const { personId, positionId } = await prospect('Zoe.Noel@Exemple.fr');
+      const denied = await api.request('DELETE', `${people()}/${personId}?erase=true`, {
+        token: viewer.token,
+      });
+      expect(denied.status).toBe(403);
+      const response = await api.request('DELETE', `${people()}/${personId}?erase=true`, {
+        token: member.token,
+      });
+      expect(response.status).toBe(204);
+      const gone = await api.request('GET', `${people()}/${personId}`, { token: viewer.token });
+      expect(gone.status).toBe(404);
+      const position = await api.request(
+        'GET',
+        `/organisations/${org.organisationId}/positions/${positionId}`,
+        { token: viewer.token },
+      );
+      expect(position.status).toBe(404);
+      const suppressions = await api.admin.query<{ value: string; reason: string }>(
+        `SELECT value::text, reason FROM delivery.suppressions WHERE organisation_id = $1 AND kind = 'email'`,
+        [org.organisationId],
+      );
+      expect(suppressions.rows).toContainEqual({ value: 'zoe.noel@exemple.fr', reason: 'erased' });
+      const again = await api.request('DELETE', `${people()}/${personId}?erase=true`, {
+        token: member.token,
+      });
+      expect(again.status).toBe(404);
+    });
+
+    it('a plain DELETE adds no suppression; a bad erase value is a 400 that deletes nothing', async () => {
+      const { personId } = await prospect('plain.delete@exemple.fr');
+      const bad = await api.request<{ message: string }>(
+        'DELETE',
+        `${people()}/${personId}?erase=yes`,
+        { token: member.token },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toContain('erase');
+      const kept = await api.request('GET', `${people()}/${personId}`, { token: viewer.token });
+      expect(kept.status).toBe(200);
+      const plain = await api.request('DELETE', `${people()}/${personId}`, { token: member.token });
+      expect(plain.status).toBe(204);
+      const suppressed = await api.admin.query(
+        `SELECT 1 FROM delivery.suppressions WHERE organisation_id = $1 AND value = 'plain.delete@exemple.fr'`,
+        [org.organisationId],
+      );
+      expect(suppressed.rows).toEqual([]);
+    });
+  });
 });

@@ -83,6 +83,8 @@ export type {
   StagedRow,
 } from './repositories/import.repository.js';
 export { ProspectMergeRepository } from './repositories/prospect-merge.repository.js';
+export { PersonErasureRepository } from './repositories/person-erasure.repository.js';
+export type { ErasureResult } from './repositories/person-erasure.repository.js';
 export type {
   EntityCounts,
   MergeBatch,

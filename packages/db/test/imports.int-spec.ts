@@ -346,4 +346,36 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       });
     });
   });
+
+  describe('erasure', () => {
+    it('deletes the person, positions and messages, keeps only an erased suppression (which a later import respects: see the merge tests)', async () => {
+      const person = fixture.b.person;
+      const email = fixture.b.position.email ?? '';
+      expect(email).not.toBe('');
+      const result = await inOrg(orgB, (repos) => repos.personErasure.erase(orgB, person.id));
+      expect(result).toEqual({
+        suppressedAddresses: [email.toLowerCase()],
+        positionsDeleted: 1,
+        messagesDeleted: 1,
+      });
+      expect(await inOrg(orgB, (repos) => repos.people.find(orgB, person.id))).toBeNull();
+      expect(
+        await inOrg(orgB, (repos) => repos.positions.find(orgB, fixture.b.position.id)),
+      ).toBeNull();
+      expect(
+        await inOrg(orgB, (repos) => repos.messages.find(orgB, fixture.b.message.id)),
+      ).toBeNull();
+      const suppression = await inOrg(orgB, (repos) =>
+        repos.suppressions.list(orgB, { filters: { value: email } }),
+      );
+      expect(suppression.items).toEqual([
+        expect.objectContaining({ kind: 'email', reason: 'erased' }),
+      ]);
+      // Erasing again: not found. Another organisation cannot erase it either.
+      expect(await inOrg(orgB, (repos) => repos.personErasure.erase(orgB, person.id))).toBeNull();
+      expect(
+        await inOrg(orgA, (repos) => repos.personErasure.erase(orgA, fixture.a.person.id)),
+      ).not.toBeNull();
+    });
+  });
 });

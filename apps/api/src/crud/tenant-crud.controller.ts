@@ -50,6 +50,11 @@ export interface TenantCrudControllerOptions<
   createDto: Type<CreateInput<E>>;
   updateDto: Type<UpdateInput<E, 'id'>>;
   listQuery: Type<ListQuery<E, S, F>>;
+  /**
+   * Query parameters of DELETE (validated with this DTO and passed to `service.remove`), e.g.
+   * people's `?erase=true`. Without it DELETE reads no query.
+   */
+  deleteQuery?: Type<object>;
 }
 
 /**
@@ -65,6 +70,12 @@ export function TenantCrudController<
   const read = `${options.resource}:read` as Permission;
   const write = `${options.resource}:write` as Permission;
   const id = `:${options.idParam}`;
+  const deleteQuery: ParameterDecorator = options.deleteQuery
+    ? Query(createValidationPipe(options.deleteQuery))
+    : () => undefined;
+  const deleteQueryDoc: MethodDecorator = options.deleteQuery
+    ? ApiQuery({ type: options.deleteQuery })
+    : () => undefined;
 
   @ApiTags(options.resource)
   @ApiBearerAuth()
@@ -117,8 +128,12 @@ export function TenantCrudController<
     @Delete(id)
     @HttpCode(204)
     @RequirePermission(write)
-    remove(@Param(options.idParam, ParseUUIDPipe) key: string): Promise<void> {
-      return this.service.remove(key);
+    @deleteQueryDoc
+    remove(
+      @Param(options.idParam, ParseUUIDPipe) key: string,
+      @deleteQuery query?: object,
+    ): Promise<void> {
+      return this.service.remove(key, query);
     }
   }
   Object.defineProperty(CrudController, 'name', { value: options.name });

@@ -48,7 +48,8 @@ export class TenantCrudService<
     return row;
   }
 
-  async remove(id: E[K]): Promise<void> {
+  /** `_query`: the DELETE route's query, when the controller declares one (deleteQuery). */
+  async remove(id: E[K], _query?: object): Promise<void> {
     if (!(await this.repository().delete(this.organisation(), id))) throw this.notFound();
   }
 

@@ -22,6 +22,7 @@ import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js'
 import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { ImportRepository } from './import.repository.js';
+import { PersonErasureRepository } from './person-erasure.repository.js';
 import { EnrollmentRepository } from './enrollment.repository.js';
 import { ExperimentRepository } from './experiment.repository.js';
 import { MembershipRepository } from './membership.repository.js';
@@ -57,6 +58,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     diagnostics: () => new DiagnosticsRepository(manager),
     importJobs: () => new ImportRepository(manager),
     prospectMerge: () => new ProspectMergeRepository(manager),
+    personErasure: () => new PersonErasureRepository(manager),
     suppressionList: () => new SuppressionRepository(manager),
     enrollments: () => new EnrollmentRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
