@@ -429,6 +429,28 @@ describe('A/B experiments on steps (e2e)', () => {
     expect((await owner.request('POST', `/campaigns/${campaignId}/activate`)).status).toBe(200);
   });
 
+  it('documents the experiment routes in OpenAPI', async () => {
+    const document = await api.request<{
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    }>('GET', '/docs-json');
+    const path =
+      '/organisations/{organisationId}/campaigns/{campaignId}/steps/{stepId}/experiments';
+    expect(Object.keys(document.body.paths[path] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.body.paths[`${path}/{experimentId}`] ?? {})).toEqual(['get']);
+    for (const action of ['start', 'stop', 'winner']) {
+      expect(Object.keys(document.body.paths[`${path}/{experimentId}/${action}`] ?? {})).toEqual([
+        'post',
+      ]);
+    }
+    expect(
+      Object.keys(document.body.components.schemas.CreateExperimentDto?.properties ?? {}).sort(),
+    ).toEqual(['metric', 'name', 'variants']);
+    expect(
+      Object.keys(document.body.components.schemas.ExperimentVariantDto?.properties ?? {}).sort(),
+    ).toEqual(['bodyTemplate', 'key', 'promptId', 'subjectTemplate', 'weight']);
+  });
+
   it('lets a viewer read experiments and change nothing; a member builds and runs them', async () => {
     const { campaignId, stepId } = await readyCampaign(api, org);
     const path = `/campaigns/${campaignId}/steps/${stepId}/experiments`;
