@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { isUuid, type OrganisationId } from '../organisation-id.js';
 import { Campaign } from '../outreach/campaign.entity.js';
 import type { CampaignStatus } from '../outreach/campaign-status.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { hydrateAs, runQuery } from './entity-rows.js';
 
 /**
  * A campaign's status changes and the lock its steps change under. Every method takes the
@@ -56,6 +56,6 @@ export class CampaignLifecycleRepository {
   }
 
   #hydrate(row: Record<string, unknown>): Campaign {
-    return hydrate(this.#manager, this.#manager.dataSource.getMetadata(Campaign), row) as Campaign;
+    return hydrateAs(this.#manager, Campaign, row);
   }
 }

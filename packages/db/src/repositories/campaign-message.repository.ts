@@ -9,7 +9,7 @@ import {
   type MessageStatus,
 } from '../outreach/message-status.js';
 import type { CursorCodec, SortDirection } from './cursor.codec.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { hydrate, hydrateAs, runQuery } from './entity-rows.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './organisation-scoped.repository.js';
 
 /** A message in a list: everything but the bodies (see CampaignMessageRepository.find). */
@@ -152,10 +152,8 @@ export class CampaignMessageRepository {
         WHERE m.organisation_id = $1 AND e.campaign_id = $2 AND m.id = $3`,
       [organisationId, campaignId, messageId],
     );
-    const metadata = this.#manager.dataSource.getMetadata(Message);
     if (!rows[0]) return null;
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- hydrate builds it through metadata.create()
-    return hydrate(this.#manager, metadata, rows[0]) as Message;
+    return hydrateAs(this.#manager, Message, rows[0]);
   }
 
   #summary(row: Record<string, unknown>): MessageSummary {

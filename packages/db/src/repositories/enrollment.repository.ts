@@ -9,7 +9,7 @@ import { isUuid, type OrganisationId } from '../organisation-id.js';
 import { CampaignEnrollment } from '../outreach/campaign-enrollment.entity.js';
 import type { CampaignStatus } from '../outreach/campaign-status.js';
 import type { EnrollmentExitReason } from '../outreach/enrollment-status.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { hydrateAs, runQuery } from './entity-rows.js';
 
 /** At most this many positions in one enrollment call (explicit ids). */
 export const MAX_ENROLLMENT_POSITION_IDS = 100_000;
@@ -337,9 +337,7 @@ export class EnrollmentRepository {
   }
 
   #hydrate(row: Record<string, unknown>): CampaignEnrollment {
-    const metadata = this.#manager.dataSource.getMetadata(CampaignEnrollment);
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- hydrate builds it through metadata.create()
-    return hydrate(this.#manager, metadata, row) as CampaignEnrollment;
+    return hydrateAs(this.#manager, CampaignEnrollment, row);
   }
 }
 

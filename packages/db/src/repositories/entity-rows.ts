@@ -32,6 +32,15 @@ export function hydrate(
   return entity;
 }
 
+/** hydrate() typed as the entity class it builds (through its metadata, like TypeORM). */
+export function hydrateAs<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: new () => E,
+  row: Record<string, unknown>,
+): E {
+  return hydrate(manager, manager.dataSource.getMetadata(entity), row) as E;
+}
+
 export function persistentValue(
   manager: EntityManager,
   column: ColumnMetadata,

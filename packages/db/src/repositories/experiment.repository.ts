@@ -9,7 +9,7 @@ import type {
 import { StepExperimentVariant } from '../outreach/step-experiment-variant.entity.js';
 import { validateInput } from '../validation/input.validator.js';
 import type { CursorCodec } from './cursor.codec.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { hydrateAs, runQuery } from './entity-rows.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './organisation-scoped.repository.js';
 
 /** One variant of a new experiment (the caller has checked keys, weights and content). */
@@ -265,21 +265,11 @@ export class ExperimentRepository {
   }
 
   #experiment(row: Record<string, unknown>): StepExperiment {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- hydrate builds it through metadata.create()
-    return hydrate(
-      this.#manager,
-      this.#manager.dataSource.getMetadata(StepExperiment),
-      row,
-    ) as StepExperiment;
+    return hydrateAs(this.#manager, StepExperiment, row);
   }
 
   #variant(row: Record<string, unknown>): StepExperimentVariant {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- hydrate builds it through metadata.create()
-    return hydrate(
-      this.#manager,
-      this.#manager.dataSource.getMetadata(StepExperimentVariant),
-      row,
-    ) as StepExperimentVariant;
+    return hydrateAs(this.#manager, StepExperimentVariant, row);
   }
 }
 

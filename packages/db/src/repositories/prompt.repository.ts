@@ -3,7 +3,7 @@ import type { OrganisationId } from '../organisation-id.js';
 import { Prompt } from '../outreach/prompt.entity.js';
 import type { PromptPurpose } from '../outreach/prompt-purpose.js';
 import { validateInput } from '../validation/input.validator.js';
-import { hydrate, persistentValue, runQuery } from './entity-rows.js';
+import { hydrateAs, persistentValue, runQuery } from './entity-rows.js';
 
 export interface PromptVersionInput {
   name: string;
@@ -56,6 +56,6 @@ export class PromptRepository {
        RETURNING *`,
       [organisationId, value('name'), value('purpose'), value('content'), value('model')],
     );
-    return hydrate(this.#manager, metadata, rows[0] ?? {}) as Prompt;
+    return hydrateAs(this.#manager, Prompt, rows[0] ?? {});
   }
 }

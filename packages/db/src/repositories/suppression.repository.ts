@@ -8,7 +8,7 @@ import {
 } from '../delivery/delivery-values.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 import type { OrganisationId } from '../organisation-id.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { hydrateAs, runQuery } from './entity-rows.js';
 
 /** One suppression to add: an address (kind email) or a domain, normalised by the caller. */
 export interface SuppressionEntry {
@@ -129,10 +129,7 @@ export class SuppressionRepository {
   }
 
   #hydrate(row: Record<string, unknown>): Suppression {
-    const metadata = this.#manager.dataSource.getMetadata(Suppression);
-    // hydrate() builds the entity through metadata.create(), as TypeORM does for query results.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    return hydrate(this.#manager, metadata, row) as Suppression;
+    return hydrateAs(this.#manager, Suppression, row);
   }
 }
 

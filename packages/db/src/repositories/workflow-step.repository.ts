@@ -5,7 +5,7 @@ import { StepExperimentVariant } from '../outreach/step-experiment-variant.entit
 import { WorkflowStep } from '../outreach/workflow-step.entity.js';
 import { validateInput } from '../validation/input.validator.js';
 import type { CursorCodec } from './cursor.codec.js';
-import { hydrate, persistentValue, quoted, runQuery } from './entity-rows.js';
+import { hydrateAs, persistentValue, quoted, runQuery } from './entity-rows.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './organisation-scoped.repository.js';
 
 /** The content fields of a step (what create and patch may carry). */
@@ -249,7 +249,6 @@ export class WorkflowStepRepository {
     campaignId: string,
   ): Promise<StepVariantRecord[]> {
     if (!isUuid(campaignId)) return [];
-    const metadata = this.#manager.dataSource.getMetadata(StepExperimentVariant);
     const rows = await runQuery<Record<string, unknown>[]>(
       this.#manager,
       `SELECT v.*, e.step_id AS "__step_id"
@@ -263,7 +262,7 @@ export class WorkflowStepRepository {
       [organisationId, campaignId],
     );
     return rows.map((row) => {
-      const variant = hydrate(this.#manager, metadata, row) as StepExperimentVariant;
+      const variant = hydrateAs(this.#manager, StepExperimentVariant, row);
       return { stepId: row.__step_id as string, experimentId: variant.experimentId, variant };
     });
   }
@@ -275,7 +274,6 @@ export class WorkflowStepRepository {
     key: string,
   ): Promise<StepExperimentVariant | null> {
     if (!isUuid(stepId)) return null;
-    const metadata = this.#manager.dataSource.getMetadata(StepExperimentVariant);
     const rows = await runQuery<Record<string, unknown>[]>(
       this.#manager,
       `SELECT v.* FROM outreach.step_experiment_variants v
@@ -285,7 +283,7 @@ export class WorkflowStepRepository {
         ORDER BY (e.status IN ('draft', 'running')) DESC, e.created_at DESC LIMIT 1`,
       [organisationId, stepId, key],
     );
-    return rows[0] ? (hydrate(this.#manager, metadata, rows[0]) as StepExperimentVariant) : null;
+    return rows[0] ? hydrateAs(this.#manager, StepExperimentVariant, rows[0]) : null;
   }
 
   #pairs(input: WorkflowStepInput): [string, unknown][] {
@@ -301,10 +299,6 @@ export class WorkflowStepRepository {
   }
 
   #hydrate(row: Record<string, unknown>): WorkflowStep {
-    return hydrate(
-      this.#manager,
-      this.#manager.dataSource.getMetadata(WorkflowStep),
-      row,
-    ) as WorkflowStep;
+    return hydrateAs(this.#manager, WorkflowStep, row);
   }
 }
