@@ -86,6 +86,15 @@ keyed_all AS (
 keyed AS (
   SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
 ),
+-- citext equality is not leakproof, so under row-level security it cannot drive an index scan
+-- of an RLS table: matches on citext columns are joins (one hash join per batch), not
+-- per-row subqueries.
+domain_match AS (
+  SELECT DISTINCT ON (k.key) k.key, c.id
+    FROM keyed k JOIN crm.companies c ON c.organisation_id = $1 AND c.domain = k.domain
+   WHERE (c.pharow_company_id IS NULL OR k.pharow_id IS NULL) AND (c.siren IS NULL OR k.siren IS NULL)
+   ORDER BY k.key, c.created_at, c.id
+),
 matched AS (
   SELECT k.*, gen_random_uuid() AS new_id, coalesce(
     (SELECT c.id FROM crm.companies c
@@ -94,13 +103,9 @@ matched AS (
       WHERE c.organisation_id = $1 AND c.siren = k.siren
         AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)
       ORDER BY c.created_at, c.id LIMIT 1),
-    (SELECT c.id FROM crm.companies c
-      WHERE c.organisation_id = $1 AND c.domain = k.domain
-        AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)
-        AND (c.siren IS NULL OR k.siren IS NULL)
-      ORDER BY c.created_at, c.id LIMIT 1)
+    d.id
   ) AS existing_id
-  FROM keyed k
+  FROM keyed k LEFT JOIN domain_match d ON d.key = k.key
 ),
 changes AS (
   SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
@@ -165,6 +170,15 @@ keyed_all AS (
 keyed AS (
   SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
 ),
+email_match AS (
+  SELECT DISTINCT ON (k.key) k.key, p.id
+    FROM keyed k
+    JOIN crm.positions x ON x.organisation_id = $1 AND x.email = k.email
+    JOIN crm.people p ON p.organisation_id = x.organisation_id AND p.id = x.person_id
+   WHERE (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
+     AND (p.linkedin_url IS NULL OR k.linkedin_url IS NULL)
+   ORDER BY k.key, p.id
+),
 matched AS (
   SELECT k.*, gen_random_uuid() AS new_id, coalesce(
     (SELECT p.id FROM crm.people p
@@ -173,13 +187,9 @@ matched AS (
       WHERE p.organisation_id = $1 AND p.linkedin_url = k.linkedin_url
         AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
       ORDER BY p.created_at, p.id LIMIT 1),
-    (SELECT p.id FROM crm.positions x JOIN crm.people p
-         ON p.organisation_id = x.organisation_id AND p.id = x.person_id
-      WHERE x.organisation_id = $1 AND x.email = k.email
-        AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
-        AND (p.linkedin_url IS NULL OR k.linkedin_url IS NULL))
+    e.id
   ) AS existing_id
-  FROM keyed k
+  FROM keyed k LEFT JOIN email_match e ON e.key = k.key
 ),
 changes AS (
   SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
@@ -231,19 +241,30 @@ by_email AS (
 by_pair AS (
   SELECT DISTINCT ON (person_id, company_id) * FROM by_email ORDER BY person_id, company_id, row_number DESC
 ),
+email_match AS (
+  SELECT b.row_number, p.id
+    FROM by_pair b JOIN crm.positions p ON p.organisation_id = $1 AND p.email = b.email
+),
+suppressed_rows AS (
+  SELECT b.row_number
+    FROM by_pair b JOIN delivery.suppressions x
+      ON x.organisation_id = $1 AND x.kind = 'email' AND x.value = b.email
+  UNION
+  SELECT d.row_number
+    FROM (SELECT b.row_number, unnest(b.domains)::citext AS domain FROM by_pair b) d
+    JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value = d.domain
+),
 matched AS (
-  SELECT b.*, EXISTS (
-      SELECT 1 FROM delivery.suppressions x
-       WHERE x.organisation_id = $1
-         AND ((x.kind = 'email' AND x.value = b.email)
-           OR (x.kind = 'domain' AND x.value = ANY (b.domains::citext[])))
-    ) AS suppressed,
+  SELECT b.*,
+    s.row_number IS NOT NULL AS suppressed,
     coalesce(
-      (SELECT p.id FROM crm.positions p WHERE p.organisation_id = $1 AND p.email = b.email),
+      e.id,
       (SELECT p.id FROM crm.positions p
         WHERE p.organisation_id = $1 AND p.person_id = b.person_id AND p.company_id = b.company_id)
     ) AS existing_id
   FROM by_pair b
+  LEFT JOIN email_match e ON e.row_number = b.row_number
+  LEFT JOIN (SELECT DISTINCT row_number FROM suppressed_rows) s ON s.row_number = b.row_number
 ),
 changes AS (
   SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
