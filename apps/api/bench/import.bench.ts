@@ -149,7 +149,7 @@ async function main(): Promise<number> {
     console.error('upload refused:', uploaded);
     return 1;
   }
-  let last: ImportAnswer = uploaded;
+  let last: ImportAnswer;
   let validatedAt: number | null = null;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100));

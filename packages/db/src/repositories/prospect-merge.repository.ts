@@ -87,8 +87,8 @@ keyed AS (
   SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
 ),
 -- citext equality is not leakproof, so under row-level security it cannot drive an index scan
--- of an RLS table: matches on citext columns are joins (one hash join per batch), not
--- per-row subqueries.
+-- of an RLS table: the domain match is a join, and e-mails match on crm.positions.email_key
+-- (lower(email) as text, indexed; text equality is leakproof) with the key computed here.
 domain_match AS (
   SELECT DISTINCT ON (k.key) k.key, c.id
     FROM keyed k JOIN crm.companies c ON c.organisation_id = $1 AND c.domain = k.domain
@@ -161,7 +161,7 @@ const MERGE_PEOPLE = `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
     row_number integer, pharow_id text, first_name text, last_name text, linkedin_url text,
-    city text, email citext)
+    city text, email citext, email_key text)
 ),
 keyed_all AS (
   SELECT s.*, coalesce('p:' || s.pharow_id, 'l:' || s.linkedin_url, 'e:' || lower(s.email)) AS key
@@ -171,13 +171,14 @@ keyed AS (
   SELECT DISTINCT ON (key) * FROM keyed_all ORDER BY key, row_number DESC
 ),
 email_match AS (
-  SELECT DISTINCT ON (k.key) k.key, p.id
+  SELECT k.key, (
+    SELECT p.id FROM crm.positions x
+      JOIN crm.people p ON p.organisation_id = x.organisation_id AND p.id = x.person_id
+     WHERE x.organisation_id = $1 AND x.email_key = k.email_key
+       AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
+       AND (p.linkedin_url IS NULL OR k.linkedin_url IS NULL)
+     LIMIT 1) AS id
     FROM keyed k
-    JOIN crm.positions x ON x.organisation_id = $1 AND x.email = k.email
-    JOIN crm.people p ON p.organisation_id = x.organisation_id AND p.id = x.person_id
-   WHERE (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
-     AND (p.linkedin_url IS NULL OR k.linkedin_url IS NULL)
-   ORDER BY k.key, p.id
 ),
 matched AS (
   SELECT k.*, gen_random_uuid() AS new_id, coalesce(
@@ -233,7 +234,8 @@ const MERGE_POSITIONS = `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
     row_number integer, person_id uuid, company_id uuid, title text, email citext,
-    email_status text, email_reliability smallint, list_name text, domains text[])
+    email_status text, email_reliability smallint, list_name text, domains text[],
+    email_key text)
 ),
 by_email AS (
   SELECT DISTINCT ON (email) * FROM src ORDER BY email, row_number DESC
@@ -242,8 +244,10 @@ by_pair AS (
   SELECT DISTINCT ON (person_id, company_id) * FROM by_email ORDER BY person_id, company_id, row_number DESC
 ),
 email_match AS (
-  SELECT b.row_number, p.id
-    FROM by_pair b JOIN crm.positions p ON p.organisation_id = $1 AND p.email = b.email
+  SELECT b.row_number,
+         (SELECT p.id FROM crm.positions p
+           WHERE p.organisation_id = $1 AND p.email_key = b.email_key) AS id
+    FROM by_pair b
 ),
 suppressed_rows AS (
   SELECT b.row_number
@@ -403,6 +407,7 @@ export class ProspectMergeRepository {
             linkedin_url: p.linkedinUrl,
             city: p.city,
             email: position.email,
+            email_key: position.email.toLowerCase(),
           })),
         ),
       ]);
@@ -423,6 +428,7 @@ export class ProspectMergeRepository {
             email_reliability: x.emailReliability,
             list_name: x.listName ?? batch.listName,
             domains: domainsOf(x.email),
+            email_key: x.email.toLowerCase(),
           })),
         ),
         batch.importId,
