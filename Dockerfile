@@ -22,7 +22,7 @@ RUN case "$APP" in api | worker | tracker) ;; \
       *) echo "build with --build-arg APP=api|worker|tracker (got '$APP')" >&2; exit 1 ;; \
     esac
 RUN pnpm exec turbo run build --filter="@outreach/${APP}..."
-RUN pnpm deploy --offline --prod --filter="@outreach/${APP}" /out
+RUN pnpm deploy --prefer-offline --prod --filter="@outreach/${APP}" /out
 
 FROM node:20-bookworm-slim AS runtime
 ARG PORT=3000

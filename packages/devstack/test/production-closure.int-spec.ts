@@ -33,8 +33,9 @@ function productionClosure(packageName: string): Set<string> {
   try {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not pnpm's business
-    // --offline: everything the lockfile names is already in the store after `pnpm install`.
-    execFileSync('pnpm', ['deploy', '--offline', '--prod', '--filter', packageName, out], {
+    // --prefer-offline: the packages are in the store after `pnpm install`, but pnpm's metadata
+    // cache may lack some (a frozen install does not fetch metadata); those are fetched.
+    execFileSync('pnpm', ['deploy', '--prefer-offline', '--prod', '--filter', packageName, out], {
       cwd: root,
       env,
       stdio: 'pipe',
