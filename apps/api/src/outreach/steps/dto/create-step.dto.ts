@@ -1,21 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { EmailContentDto } from '../../content/email-content.dto.js';
 
 /**
  * A step is written from Liquid templates (bodyTemplate, and subjectTemplate unless it is sent as
  * a reply after the first step) or by a prompt (promptId), not both.
  */
-export class CreateStepDto {
+export class CreateStepDto extends EmailContentDto {
   @ApiPropertyOptional({
     minimum: 0,
     maximum: 365,
@@ -40,35 +31,4 @@ export class CreateStepDto {
   @IsOptional()
   @IsBoolean()
   sendAsReply?: boolean;
-
-  @ApiPropertyOptional({
-    maxLength: 1000,
-    nullable: true,
-    example: 'Une idée pour {{ company.name }}',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
-  subjectTemplate?: string | null;
-
-  @ApiPropertyOptional({
-    maxLength: 100000,
-    nullable: true,
-    example: 'Bonjour {{ person.first_name }},',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100000)
-  bodyTemplate?: string | null;
-
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: 'a prompt version instead of templates',
-  })
-  @IsOptional()
-  @IsUUID('all')
-  promptId?: string | null;
 }
