@@ -32,3 +32,18 @@ export {
 } from './experiment-state.js';
 export type { ExperimentAction, ExperimentStatus } from './experiment-state.js';
 export type { VariantShape } from './variant-weights.js';
+export {
+  InvalidSendingWindowError,
+  OPENING_SEARCH_DAYS,
+  effectiveWindow,
+  isWithinWindow,
+  localDay,
+  nextOpening,
+  stepDueAt,
+} from './send-window.js';
+export type { SendingWindow } from './send-window.js';
+export { HOLIDAY_CODE, holidayCodeProblem, isPublicHoliday } from './public-holidays.js';
+export { mailboxDailyAllowance, spacingDelayMs } from './mailbox-allowance.js';
+export type { WarmupPlan } from './mailbox-allowance.js';
+export { RETRY_BASE_MS, RETRY_MAX_MS, retryDelayMs } from './retry.js';
+export { pickVariant } from './variant-assignment.js';
