@@ -1,4 +1,4 @@
 import { preset } from '../../jest.preset.js';
 
 /** @type {import('jest').Config} */
-export default { ...preset, roots: ['<rootDir>/src'] };
+export default { ...preset, roots: ['<rootDir>/src', '<rootDir>/test'] };

@@ -18,6 +18,11 @@ export interface DovecotServerOptions {
   port: number;
   /** Users of a passwd-file (plain passwords: a throw-away server for tests). */
   users: DovecotUser[];
+  /**
+   * A folder every user gets at login (Dovecot `auto = create`) carrying the `\Sent` special-use
+   * flag (RFC 6154), e.g. `'Sent'`. Unset: users have only INBOX and what they create.
+   */
+  sentFolder?: string;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -50,6 +55,12 @@ export class DovecotServer {
     if (await isPortInUse(this.options.port)) {
       throw new Error(
         `port ${this.options.port} is already in use: stop what listens there or choose another port`,
+      );
+    }
+    const sent = this.options.sentFolder;
+    if (sent !== undefined && (sent.trim() === '' || /["\\\r\n]/.test(sent))) {
+      throw new Error(
+        `dovecot sentFolder ${JSON.stringify(sent)}: a non-empty name without quotes, backslashes or line breaks`,
       );
     }
     for (const user of this.options.users) {
@@ -131,7 +142,7 @@ userdb {
   driver = static
   args = uid=${uid} gid=${gid} home=${dir}/home/%u
 }
-service imap-login {
+${this.sentFolderConfig()}service imap-login {
   inet_listener imap {
     address = 127.0.0.1
     port = ${this.options.port}
@@ -143,6 +154,20 @@ service imap-login {
 }
 service anvil {
   chroot =
+}
+`;
+  }
+
+  /** The default inbox namespace with the Sent folder, when one is asked for. */
+  private sentFolderConfig(): string {
+    const sent = this.options.sentFolder;
+    if (sent === undefined) return '';
+    return `namespace inbox {
+  inbox = yes
+  mailbox "${sent}" {
+    auto = create
+    special_use = \\Sent
+  }
 }
 `;
   }
