@@ -35,6 +35,13 @@ export class Campaign extends MutableTenantEntity {
   @Col('sending_days', 'smallint', { array: true })
   sendingDays!: number[];
 
+  /**
+   * Public holidays to skip, as a date-holidays code (`FR`, `FR-57`); null sends on holidays.
+   * @outreach/sequencing's sending window reads it.
+   */
+  @TextColumn('public_holidays', { nullable: true })
+  publicHolidays!: string | null;
+
   @Col('daily_limit', 'integer')
   dailyLimit!: number;
 

@@ -179,13 +179,14 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
   });
 
   describe('outreach', () => {
-    it('checks campaign status, window, limits, days and time zone', async () => {
+    it('checks campaign status, window, limits, days, time zone and holiday code', async () => {
       const insert = (columns: string, values: string): Promise<pg.QueryResult> =>
         client.query(
           `INSERT INTO outreach.campaigns (organisation_id, name, ${columns}) VALUES ($1, 'C', ${values})`,
           [org],
         );
       await insert('timezone, sending_days', `'America/Argentina/Buenos_Aires', '{1,3,5}'`);
+      await insert('public_holidays', `'FR-57'`);
       const cases: [string, string, string][] = [
         ['status', `'running'`, 'campaigns_status_check'],
         ['daily_limit', '0', 'campaigns_daily_limit_check'],
@@ -204,6 +205,9 @@ describe('constraints: CHECKs, uniqueness, triggers', () => {
         ['sending_days', `'{0,1}'`, 'campaigns_sending_days_check'],
         ['sending_days', `'{}'`, 'campaigns_sending_days_check'],
         ['started_at, completed_at', `'2026-01-02', '2026-01-01'`, 'campaigns_completed_at_check'],
+        ['public_holidays', `'fr'`, 'campaigns_public_holidays_check'],
+        ['public_holidays', `'FR-5757'`, 'campaigns_public_holidays_check'],
+        ['public_holidays', `''`, 'campaigns_public_holidays_check'],
       ];
       for (const [columns, values, constraint] of cases) {
         await expectPgError(insert(columns, values), { code: CHECK_VIOLATION, constraint });
