@@ -70,6 +70,18 @@ export type {
   FirstStep,
 } from './repositories/enrollment.repository.js';
 export { CampaignMessageRepository } from './repositories/campaign-message.repository.js';
+export { exitEnrollment, EnrollmentExitRepository } from './repositories/enrollment-exit.js';
+export type { EnrollmentExitInput } from './repositories/enrollment-exit.js';
+export { OpenStatsRepository } from './repositories/open-stats.repository.js';
+export type {
+  CampaignOpenStats,
+  MessageOpenStatsView,
+  MessageOpenTally,
+  OpenTotals,
+  StepOpenStats,
+  TrackedMessage,
+  VariantOpenStats,
+} from './repositories/open-stats.repository.js';
 export type {
   CampaignMessageListOptions,
   MessageSummary,
@@ -175,5 +187,5 @@ export type {
 } from './imports/import-values.js';
 export { Pixel } from './tracking/pixel.entity.js';
 export { MessageOpenStats } from './tracking/message-open-stats.entity.js';
-export { OPEN_KINDS, OPEN_IP_CLASSES } from './tracking/open-kind.js';
-export type { OpenKind, OpenIpClass } from './tracking/open-kind.js';
+export { OPEN_KINDS, OPEN_IP_CLASSES, OPEN_REASONS } from './tracking/open-kind.js';
+export type { OpenKind, OpenIpClass, OpenReason } from './tracking/open-kind.js';

@@ -13,6 +13,10 @@ export class Organisation {
   @TextColumn('slug', { maxLength: 63 })
   slug!: string;
 
+  /** Open tracking for the whole organisation (false: no pixel in any mail). */
+  @Col('track_opens', 'boolean')
+  trackOpens!: boolean;
+
   @Col('created_at', 'timestamptz')
   createdAt!: Date;
 

@@ -4,6 +4,7 @@ import { Col, EnumColumn } from '../columns.js';
 import { MutableTenantEntity } from '../mutable-tenant-entity.base.js';
 import { Position } from '../crm/position.entity.js';
 import { Campaign } from './campaign.entity.js';
+import { Message } from './message.entity.js';
 import { WorkflowStep } from './workflow-step.entity.js';
 import {
   ENROLLMENT_EXIT_REASONS,
@@ -36,6 +37,10 @@ export class CampaignEnrollment extends MutableTenantEntity {
   @Col('completed_at', 'timestamptz', { nullable: true })
   completedAt!: Date | null;
 
+  /** The message that caused the exit (unsubscribe link, bounce, reply), when one did. */
+  @Col('exit_message_id', 'uuid', { nullable: true })
+  exitMessageId!: string | null;
+
   @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
   @JoinColumn([
     { name: 'organisation_id', referencedColumnName: 'organisationId' },
@@ -57,4 +62,11 @@ export class CampaignEnrollment extends MutableTenantEntity {
     { name: 'current_step_id', referencedColumnName: 'id' },
   ])
   currentStep?: Relation<WorkflowStep>;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'exit_message_id', referencedColumnName: 'id' },
+  ])
+  exitMessage?: Relation<Message>;
 }

@@ -23,10 +23,12 @@ import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { ImportRepository } from './import.repository.js';
 import { PersonErasureRepository } from './person-erasure.repository.js';
+import { EnrollmentExitRepository } from './enrollment-exit.js';
 import { EnrollmentRepository } from './enrollment.repository.js';
 import { ExperimentRepository } from './experiment.repository.js';
 import { MembershipRepository } from './membership.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
+import { OpenStatsRepository } from './open-stats.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
 import { PromptRepository } from './prompt.repository.js';
 import { ProspectMergeRepository } from './prospect-merge.repository.js';
@@ -61,6 +63,8 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     personErasure: () => new PersonErasureRepository(manager),
     suppressionList: () => new SuppressionRepository(manager),
     enrollments: () => new EnrollmentRepository(manager),
+    enrollmentExits: () => new EnrollmentExitRepository(manager),
+    openStats: () => new OpenStatsRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
     campaignLifecycle: () => new CampaignLifecycleRepository(manager),
     steps: () => new WorkflowStepRepository(manager, cursors),

@@ -1,5 +1,9 @@
 // Public surface of @outreach/db/system: the cross-organisation door (explicit names).
-export { SystemDatabase } from './system-database.js';
+export {
+  SystemDatabase,
+  isTrackingTokenFormat,
+  MAX_TOKENS_PER_RESOLVE,
+} from './system-database.js';
 export type {
   ClaimDueTasksOptions,
   ClaimedTask,

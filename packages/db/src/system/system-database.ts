@@ -41,6 +41,18 @@ export interface UserMembership {
 /** `<base64url(organisation id, 16 bytes)>.<base64url(>= 16 random bytes)>`, as in SQL. */
 const TRACKING_TOKEN_PATTERN = /^[A-Za-z0-9_-]{21}[AQgw]\.[A-Za-z0-9_-]{22,86}$/;
 
+/** Tokens per statement of resolveTrackingTokens (one text[] parameter). */
+export const MAX_TOKENS_PER_RESOLVE = 10_000;
+
+/**
+ * Whether `token` has the shape of a pixel / unsubscribe token (organisation prefix, dot,
+ * 22 to 86 base64url characters), as `tracking.token_organisation_id` checks it: anything else
+ * can be ignored without a round trip.
+ */
+export function isTrackingTokenFormat(token: string): boolean {
+  return TRACKING_TOKEN_PATTERN.test(token);
+}
+
 interface ClaimRow {
   organisation_id: string;
   task_id: string;
@@ -111,7 +123,7 @@ export class SystemDatabase {
    * statement_timeout (set it on the login role) rather than three more round trips per pixel.
    */
   async resolveTrackingToken(token: string): Promise<ResolvedTrackingToken | null> {
-    if (!TRACKING_TOKEN_PATTERN.test(token)) return null;
+    if (!isTrackingTokenFormat(token)) return null;
     const rows = await this.dataSource.query<TokenRow[]>(
       'SELECT organisation_id, message_id FROM platform.resolve_tracking_token($1)',
       [token],
@@ -120,6 +132,40 @@ export class SystemDatabase {
     return row
       ? { organisationId: asOrganisationId(row.organisation_id), messageId: row.message_id }
       : null;
+  }
+
+  /**
+   * resolveTrackingToken for many tokens in one statement (the tracker's flusher): a map from
+   * each token that resolves to its organisation and message; malformed and unknown tokens are
+   * left out. Duplicates are resolved once. At most MAX_TOKENS_PER_RESOLVE distinct tokens.
+   */
+  async resolveTrackingTokens(
+    tokens: readonly string[],
+  ): Promise<Map<string, ResolvedTrackingToken>> {
+    const distinct = [...new Set(tokens)].filter(isTrackingTokenFormat);
+    const resolved = new Map<string, ResolvedTrackingToken>();
+    if (distinct.length === 0) return resolved;
+    if (distinct.length > MAX_TOKENS_PER_RESOLVE) {
+      throw new InvalidInputError(
+        'invalid_value',
+        'pixels',
+        'token',
+        `at most ${MAX_TOKENS_PER_RESOLVE} tokens per call, got ${distinct.length}`,
+      );
+    }
+    const rows = await this.dataSource.query<(TokenRow & { token: string })[]>(
+      `SELECT t.token, r.organisation_id, r.message_id
+         FROM unnest($1::text[]) AS t(token)
+        CROSS JOIN LATERAL platform.resolve_tracking_token(t.token) AS r`,
+      [distinct],
+    );
+    for (const row of rows) {
+      resolved.set(row.token, {
+        organisationId: asOrganisationId(row.organisation_id),
+        messageId: row.message_id,
+      });
+    }
+    return resolved;
   }
 
   /**

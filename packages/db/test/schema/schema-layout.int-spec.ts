@@ -193,6 +193,7 @@ describe('schema layout', () => {
       'outreach.messages.status',
       'tracking.message_open_stats.last_open_kind',
       'tracking.message_open_stats.last_ip_class',
+      'tracking.message_open_stats.last_open_reason',
     ];
     const { rows } = await client.query<{ column: string; type: string; checks: string[] }>(
       `SELECT n.nspname || '.' || c.relname || '.' || a.attname AS column,
