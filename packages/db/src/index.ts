@@ -82,6 +82,16 @@ export type {
   TrackedMessage,
   VariantOpenStats,
 } from './repositories/open-stats.repository.js';
+export { SendTaskRepository } from './repositories/send-task.repository.js';
+export { newTrackingToken } from './tracking/tracking-token.js';
+export type {
+  SendTaskContext,
+  SendMailbox,
+  SendExperiment,
+  ExistingSendMessage,
+  OutboundMessageDraft,
+  SendCounts,
+} from './repositories/send-task.repository.js';
 export type {
   CampaignMessageListOptions,
   MessageSummary,

@@ -32,6 +32,7 @@ import { OpenStatsRepository } from './open-stats.repository.js';
 import { OrganisationScopedRepository as Scoped } from './organisation-scoped.repository.js';
 import { PromptRepository } from './prompt.repository.js';
 import { ProspectMergeRepository } from './prospect-merge.repository.js';
+import { SendTaskRepository } from './send-task.repository.js';
 import { SuppressionRepository } from './suppression.repository.js';
 import { UserRepository } from './user.repository.js';
 import { WorkflowStepRepository } from './workflow-step.repository.js';
@@ -65,6 +66,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     enrollments: () => new EnrollmentRepository(manager),
     enrollmentExits: () => new EnrollmentExitRepository(manager),
     openStats: () => new OpenStatsRepository(manager),
+    sendTasks: () => new SendTaskRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
     campaignLifecycle: () => new CampaignLifecycleRepository(manager),
     steps: () => new WorkflowStepRepository(manager, cursors),

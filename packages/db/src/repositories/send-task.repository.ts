@@ -1,0 +1,600 @@
+import type { EntityManager } from 'typeorm';
+import type { OrganisationId } from '../organisation-id.js';
+import { runQuery } from './entity-rows.js';
+
+/** Everything the sequence engine reads to decide and render one send task, in one statement. */
+export interface SendTaskContext {
+  task: {
+    id: string;
+    status: string;
+    attempts: number;
+    maxAttempts: number;
+    lockedUntil: Date | null;
+    campaignId: string;
+    enrollmentId: string;
+    stepId: string;
+  };
+  enrollment: { id: string; status: string; positionId: string; currentStepId: string | null };
+  campaign: {
+    id: string;
+    status: string;
+    mailboxId: string | null;
+    timezone: string;
+    sendingWindowStart: string;
+    sendingWindowEnd: string;
+    sendingDays: number[];
+    dailyLimit: number;
+    trackOpens: boolean;
+    publicHolidays: string | null;
+  };
+  organisationTrackOpens: boolean;
+  step: {
+    id: string;
+    stepOrder: number;
+    delayDays: number;
+    exitOnReply: boolean;
+    sendAsReply: boolean;
+    subjectTemplate: string | null;
+    bodyTemplate: string | null;
+    promptId: string | null;
+  };
+  /** The step after this one (by step order), null when this is the last. */
+  nextStep: { id: string; delayDays: number } | null;
+  mailbox: SendMailbox | null;
+  position: { id: string; email: string | null; title: string | null; status: string };
+  person: { firstName: string | null; lastName: string | null; timezone: string | null };
+  company: {
+    name: string;
+    city: string | null;
+    domain: string | null;
+    websiteUrl: string | null;
+    nafCode: string | null;
+  };
+  /** This task's message when an earlier attempt wrote one (at most one per task). */
+  message: ExistingSendMessage | null;
+  /** The enrollment's earlier outbound messages that went out, oldest first (the thread). */
+  thread: Array<{ messageId: string; subject: string | null }>;
+  /** Whether the prospect answered on this enrollment (an inbound message). */
+  replied: boolean;
+  /** The suppression entry matching the address or its domain, if any. */
+  suppression: { kind: string; value: string; reason: string } | null;
+  /** The step's running experiment, or its completed one with a winner; null otherwise. */
+  experiment: SendExperiment | null;
+}
+
+export interface SendMailbox {
+  id: string;
+  emailAddress: string;
+  displayName: string | null;
+  smtpHost: string;
+  smtpPort: number;
+  smtpSecurity: 'tls' | 'starttls' | 'none';
+  smtpUsername: string;
+  smtpPasswordEncrypted: Buffer;
+  imapHost: string | null;
+  imapPort: number | null;
+  imapSecurity: 'tls' | 'starttls' | 'none' | null;
+  imapUsername: string | null;
+  imapPasswordEncrypted: Buffer | null;
+  secretKeyId: string;
+  dailyCap: number;
+  warmupStartPerDay: number | null;
+  warmupIncrementPerDay: number | null;
+  warmupTargetPerDay: number | null;
+  warmupStartedOn: string | null;
+  minSpacingSeconds: number;
+  status: 'active' | 'paused' | 'error';
+  lastError: string | null;
+  /** Changes whenever the mailbox does: pooled SMTP transports are rebuilt on change. */
+  version: string;
+}
+
+export interface ExistingSendMessage {
+  id: string;
+  status: string;
+  messageId: string | null;
+  subject: string | null;
+  bodyText: string | null;
+  bodyHtml: string | null;
+  inReplyTo: string | null;
+  stepExperimentId: string | null;
+  variantId: string | null;
+  pixelToken: string | null;
+  error: string | null;
+}
+
+export interface SendExperiment {
+  id: string;
+  status: 'running' | 'completed';
+  winnerVariantId: string | null;
+  variants: Array<{
+    id: string;
+    key: string;
+    weight: number;
+    subjectTemplate: string | null;
+    bodyTemplate: string | null;
+    promptId: string | null;
+  }>;
+}
+
+/** What one outbound message is, before it is sent (status sending). */
+export interface OutboundMessageDraft {
+  taskId: string;
+  enrollmentId: string;
+  positionId: string;
+  mailboxId: string;
+  fromEmail: string;
+  fromName: string | null;
+  toEmail: string;
+  subject: string;
+  bodyText: string;
+  bodyHtml: string;
+  messageId: string;
+  inReplyTo: string | null;
+  experimentId: string | null;
+  variantId: string | null;
+  /** The pixel / unsubscribe token (newTrackingToken); an earlier attempt's pixel is kept. */
+  token: string;
+}
+
+/** The mailbox's and the campaign's sends since the given instants, and the latest send. */
+export interface SendCounts {
+  mailboxSends: number;
+  campaignSends: number;
+  lastMailboxSendAt: Date | null;
+}
+
+const CONTEXT = `
+  SELECT json_build_object(
+    'task', json_build_object('id', t.id, 'status', t.status, 'attempts', t.attempts,
+      'maxAttempts', t.max_attempts, 'lockedUntil', t.locked_until, 'campaignId', t.campaign_id,
+      'enrollmentId', t.enrollment_id, 'stepId', t.step_id),
+    'enrollment', json_build_object('id', e.id, 'status', e.status, 'positionId', e.position_id,
+      'currentStepId', e.current_step_id),
+    'campaign', json_build_object('id', c.id, 'status', c.status, 'mailboxId', c.mailbox_id,
+      'timezone', c.timezone, 'sendingWindowStart', c.sending_window_start,
+      'sendingWindowEnd', c.sending_window_end, 'sendingDays', c.sending_days,
+      'dailyLimit', c.daily_limit, 'trackOpens', c.track_opens,
+      'publicHolidays', to_jsonb(c) -> 'public_holidays'),
+    'organisationTrackOpens', coalesce((to_jsonb(o) ->> 'track_opens')::boolean, true),
+    'step', json_build_object('id', s.id, 'stepOrder', s.step_order, 'delayDays', s.delay_days,
+      'exitOnReply', s.exit_on_reply, 'sendAsReply', s.send_as_reply,
+      'subjectTemplate', s.subject_template, 'bodyTemplate', s.body_template, 'promptId', s.prompt_id),
+    'nextStep', (SELECT json_build_object('id', n.id, 'delayDays', n.delay_days)
+                   FROM outreach.workflow_steps n
+                  WHERE n.organisation_id = t.organisation_id AND n.campaign_id = t.campaign_id
+                    AND n.step_order > s.step_order
+                  ORDER BY n.step_order LIMIT 1),
+    'mailbox', (SELECT json_build_object('id', m.id, 'emailAddress', m.email_address,
+                  'displayName', m.display_name, 'smtpHost', m.smtp_host, 'smtpPort', m.smtp_port,
+                  'smtpSecurity', m.smtp_security, 'smtpUsername', m.smtp_username,
+                  'smtpPasswordEncrypted', encode(m.smtp_password_encrypted, 'base64'),
+                  'imapHost', m.imap_host, 'imapPort', m.imap_port, 'imapSecurity', m.imap_security,
+                  'imapUsername', m.imap_username,
+                  'imapPasswordEncrypted', encode(m.imap_password_encrypted, 'base64'),
+                  'secretKeyId', m.secret_key_id, 'dailyCap', m.daily_cap,
+                  'warmupStartPerDay', m.warmup_start_per_day,
+                  'warmupIncrementPerDay', m.warmup_increment_per_day,
+                  'warmupTargetPerDay', m.warmup_target_per_day,
+                  'warmupStartedOn', m.warmup_started_on, 'minSpacingSeconds', m.min_spacing_seconds,
+                  'status', m.status, 'lastError', m.last_error, 'version', m.updated_at)
+                  FROM delivery.mailboxes m
+                 WHERE m.organisation_id = c.organisation_id AND m.id = c.mailbox_id),
+    'position', json_build_object('id', p.id, 'email', p.email, 'title', p.title, 'status', p.status),
+    'person', json_build_object('firstName', pe.first_name, 'lastName', pe.last_name,
+      'timezone', pe.timezone),
+    'company', json_build_object('name', co.name, 'city', co.city, 'domain', co.domain,
+      'websiteUrl', co.website_url, 'nafCode', co.naf_code),
+    'message', (SELECT json_build_object('id', msg.id, 'status', msg.status,
+                  'messageId', msg.message_id, 'subject', msg.subject, 'bodyText', msg.body_text,
+                  'bodyHtml', msg.body_html, 'inReplyTo', msg.in_reply_to,
+                  'stepExperimentId', msg.step_experiment_id, 'variantId', msg.variant_id,
+                  'pixelToken', px.token, 'error', msg.error)
+                  FROM outreach.messages msg
+                  LEFT JOIN tracking.pixels px
+                    ON px.organisation_id = msg.organisation_id AND px.message_id = msg.id
+                 WHERE msg.organisation_id = t.organisation_id AND msg.task_id = t.id),
+    'thread', coalesce((SELECT json_agg(json_build_object('messageId', th.message_id,
+                           'subject', th.subject) ORDER BY th.created_at)
+                          FROM outreach.messages th
+                         WHERE th.organisation_id = t.organisation_id
+                           AND th.enrollment_id = t.enrollment_id
+                           AND th.direction = 'outbound' AND th.status IN ('sent', 'bounced')
+                           AND th.task_id IS DISTINCT FROM t.id), '[]'::json),
+    'replied', EXISTS (SELECT FROM outreach.messages r
+                        WHERE r.organisation_id = t.organisation_id
+                          AND r.enrollment_id = t.enrollment_id AND r.direction = 'inbound'),
+    'suppression', (SELECT json_build_object('kind', su.kind, 'value', su.value, 'reason', su.reason)
+                      FROM delivery.suppressions su
+                     WHERE su.organisation_id = t.organisation_id AND p.email IS NOT NULL
+                       AND ((su.kind = 'email' AND su.value = p.email)
+                         OR (su.kind = 'domain' AND su.value = ANY (
+                               SELECT array_to_string((string_to_array(
+                                        lower(split_part(p.email::text, '@', 2)), '.'))[i:], '.')
+                                 FROM generate_series(1, cardinality(string_to_array(
+                                        split_part(p.email::text, '@', 2), '.')) - 1) AS i)))
+                     ORDER BY su.kind = 'email' DESC LIMIT 1),
+    'experiment', (SELECT json_build_object('id', x.id, 'status', x.status,
+                     'winnerVariantId', x.winner_variant_id,
+                     'variants', (SELECT json_agg(json_build_object('id', v.id, 'key', v.key,
+                                    'weight', v.weight, 'subjectTemplate', v.subject_template,
+                                    'bodyTemplate', v.body_template, 'promptId', v.prompt_id)
+                                    ORDER BY v.key)
+                                    FROM outreach.step_experiment_variants v
+                                   WHERE v.organisation_id = x.organisation_id
+                                     AND v.experiment_id = x.id))
+                     FROM outreach.step_experiments x
+                    WHERE x.organisation_id = t.organisation_id AND x.step_id = t.step_id
+                      AND (x.status = 'running'
+                        OR (x.status = 'completed' AND x.winner_variant_id IS NOT NULL))
+                    ORDER BY x.status = 'running' DESC, x.ended_at DESC NULLS LAST LIMIT 1)
+  ) AS context
+    FROM outreach.tasks t
+    JOIN iam.organisations o ON o.id = t.organisation_id
+    JOIN outreach.campaign_enrollments e
+      ON e.organisation_id = t.organisation_id AND e.id = t.enrollment_id
+    JOIN outreach.campaigns c ON c.organisation_id = t.organisation_id AND c.id = t.campaign_id
+    JOIN outreach.workflow_steps s ON s.organisation_id = t.organisation_id AND s.id = t.step_id
+    JOIN crm.positions p ON p.organisation_id = e.organisation_id AND p.id = e.position_id
+    JOIN crm.people pe ON pe.organisation_id = p.organisation_id AND pe.id = p.person_id
+    JOIN crm.companies co ON co.organisation_id = p.organisation_id AND co.id = p.company_id
+   WHERE t.organisation_id = $1 AND t.id = $2
+     FOR UPDATE OF t`;
+
+interface RawContext extends Omit<SendTaskContext, 'mailbox' | 'task'> {
+  task: Omit<SendTaskContext['task'], 'lockedUntil'> & { lockedUntil: string | null };
+  mailbox:
+    | (Omit<SendMailbox, 'smtpPasswordEncrypted' | 'imapPasswordEncrypted'> & {
+        smtpPasswordEncrypted: string;
+        imapPasswordEncrypted: string | null;
+      })
+    | null;
+}
+
+/**
+ * outreach.tasks and outreach.messages as the sequence engine drives them: read a claimed task's
+ * whole context, keep the A/B assignment, write the message (status sending) and its pixel before
+ * any SMTP call, then record what SMTP answered and schedule the next step. Every method takes
+ * the organisation first and runs in the caller's tenant transaction.
+ */
+export class SendTaskRepository {
+  readonly #manager: EntityManager;
+
+  constructor(manager: EntityManager) {
+    this.#manager = manager;
+  }
+
+  /**
+   * The task and everything its send depends on, the task row locked until the transaction
+   * ends (FOR UPDATE: two processors of one task serialise here). Null when there is no such task.
+   */
+  async context(organisationId: OrganisationId, taskId: string): Promise<SendTaskContext | null> {
+    const rows = await runQuery<Array<{ context: RawContext }>>(this.#manager, CONTEXT, [
+      organisationId,
+      taskId,
+    ]);
+    const raw = rows[0]?.context;
+    if (!raw) return null;
+    const mailbox: SendMailbox | null = raw.mailbox
+      ? {
+          ...raw.mailbox,
+          smtpPasswordEncrypted: Buffer.from(raw.mailbox.smtpPasswordEncrypted, 'base64'),
+          imapPasswordEncrypted:
+            raw.mailbox.imapPasswordEncrypted === null
+              ? null
+              : Buffer.from(raw.mailbox.imapPasswordEncrypted, 'base64'),
+        }
+      : null;
+    return {
+      ...raw,
+      task: {
+        ...raw.task,
+        lockedUntil: raw.task.lockedUntil === null ? null : new Date(raw.task.lockedUntil),
+      },
+      mailbox,
+    };
+  }
+
+  /**
+   * The variant this enrollment has for the experiment: the stored one, or `proposed` stored now
+   * (insert-only; a concurrent assignment wins and is returned).
+   */
+  async assignVariant(
+    organisationId: OrganisationId,
+    enrollmentId: string,
+    experimentId: string,
+    proposedVariantId: string,
+  ): Promise<string> {
+    const rows = await runQuery<Array<{ variant_id: string }>>(
+      this.#manager,
+      `WITH inserted AS (
+         INSERT INTO outreach.enrollment_step_variant_assignments
+                (organisation_id, enrollment_id, experiment_id, variant_id)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organisation_id, enrollment_id, experiment_id) DO NOTHING
+         RETURNING variant_id)
+       SELECT variant_id FROM inserted
+        UNION ALL
+       SELECT variant_id FROM outreach.enrollment_step_variant_assignments
+        WHERE organisation_id = $1 AND enrollment_id = $2 AND experiment_id = $3
+        LIMIT 1`,
+      [organisationId, enrollmentId, experimentId, proposedVariantId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`assignVariant: no assignment for enrollment ${enrollmentId}`);
+    return row.variant_id;
+  }
+
+  /** A prompt's content and model, or null when this organisation has no such prompt. */
+  async prompt(
+    organisationId: OrganisationId,
+    promptId: string,
+  ): Promise<{ content: string; model: string | null; purpose: string } | null> {
+    const rows = await runQuery<Array<{ content: string; model: string | null; purpose: string }>>(
+      this.#manager,
+      `SELECT content, model, purpose FROM outreach.prompts WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, promptId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Serialises the sends of one mailbox until the transaction ends (a transaction-scoped advisory
+   * lock: safe behind pgBouncer in transaction mode), so that caps and spacing hold across workers.
+   */
+  async lockMailbox(organisationId: OrganisationId, mailboxId: string): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))`,
+      [organisationId, mailboxId],
+    );
+  }
+
+  /**
+   * Outbound messages the mailbox wrote since `mailboxSince` (every campaign), those of
+   * `campaignId` since `campaignSince`, and the mailbox's latest. A message counts from the moment
+   * it is written (sending), failed ones do not.
+   */
+  async sendCounts(
+    organisationId: OrganisationId,
+    input: { mailboxId: string; campaignId: string; mailboxSince: Date; campaignSince: Date },
+  ): Promise<SendCounts> {
+    const rows = await runQuery<
+      Array<{ mailbox_sends: number; campaign_sends: number; last_send_at: Date | null }>
+    >(
+      this.#manager,
+      `SELECT count(*) FILTER (WHERE m.created_at >= $3)::int AS mailbox_sends,
+              count(*) FILTER (WHERE m.created_at >= $5 AND e.campaign_id = $4)::int AS campaign_sends,
+              (SELECT max(l.created_at) FROM outreach.messages l
+                WHERE l.organisation_id = $1 AND l.mailbox_id = $2 AND l.direction = 'outbound'
+                  AND l.status IN ('sending', 'sent', 'bounced')) AS last_send_at
+         FROM outreach.messages m
+         LEFT JOIN outreach.campaign_enrollments e
+           ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
+        WHERE m.organisation_id = $1 AND m.mailbox_id = $2 AND m.direction = 'outbound'
+          AND m.created_at >= least($3::timestamptz, $5::timestamptz)
+          AND m.status IN ('sending', 'sent', 'bounced')`,
+      [organisationId, input.mailboxId, input.mailboxSince, input.campaignId, input.campaignSince],
+    );
+    const row = rows[0];
+    return {
+      mailboxSends: row?.mailbox_sends ?? 0,
+      campaignSends: row?.campaign_sends ?? 0,
+      lastMailboxSendAt: row?.last_send_at ? new Date(row.last_send_at) : null,
+    };
+  }
+
+  /**
+   * Writes the task's message with status `sending` (a new row, or the task's `queued` one from
+   * an attempt that did not go out) and makes sure it has a pixel: returns the message's row id
+   * and its pixel / unsubscribe token (the draft's, or the one an earlier attempt stored). Commit
+   * this before any SMTP call.
+   */
+  async writeSending(
+    organisationId: OrganisationId,
+    draft: OutboundMessageDraft,
+  ): Promise<{ id: string; token: string }> {
+    const rows = await runQuery<Array<{ id: string }>>(
+      this.#manager,
+      `INSERT INTO outreach.messages
+              (organisation_id, direction, status, enrollment_id, task_id, position_id,
+               step_experiment_id, variant_id, mailbox_id, from_email, from_name, to_email,
+               subject, body_text, body_html, message_id, in_reply_to, error)
+       VALUES ($1, 'outbound', 'sending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+               $14, $15, NULL)
+       ON CONFLICT (organisation_id, task_id) DO UPDATE
+          SET status = 'sending', step_experiment_id = EXCLUDED.step_experiment_id,
+              variant_id = EXCLUDED.variant_id, mailbox_id = EXCLUDED.mailbox_id,
+              from_email = EXCLUDED.from_email, from_name = EXCLUDED.from_name,
+              to_email = EXCLUDED.to_email, subject = EXCLUDED.subject,
+              body_text = EXCLUDED.body_text, body_html = EXCLUDED.body_html,
+              message_id = EXCLUDED.message_id, in_reply_to = EXCLUDED.in_reply_to, error = NULL,
+              created_at = now()
+        WHERE outreach.messages.status = 'queued'
+       RETURNING id`,
+      [
+        organisationId,
+        draft.enrollmentId,
+        draft.taskId,
+        draft.positionId,
+        draft.experimentId,
+        draft.variantId,
+        draft.mailboxId,
+        draft.fromEmail,
+        draft.fromName,
+        draft.toEmail,
+        draft.subject,
+        draft.bodyText,
+        draft.bodyHtml,
+        draft.messageId,
+        draft.inReplyTo,
+      ],
+    );
+    const id = rows[0]?.id;
+    if (!id) {
+      throw new Error(`task ${draft.taskId} already has a message that is not queued`);
+    }
+    const pixels = await runQuery<Array<{ token: string }>>(
+      this.#manager,
+      `WITH inserted AS (
+         INSERT INTO tracking.pixels (organisation_id, message_id, token) VALUES ($1, $2, $3)
+         ON CONFLICT (organisation_id, message_id) DO NOTHING
+         RETURNING token)
+       SELECT token FROM inserted
+        UNION ALL
+       SELECT token FROM tracking.pixels WHERE organisation_id = $1 AND message_id = $2
+        LIMIT 1`,
+      [organisationId, id, draft.token],
+    );
+    const token = pixels[0]?.token;
+    if (!token) throw new Error(`message ${id} has no pixel`);
+    return { id, token };
+  }
+
+  /**
+   * The message went out: message `sent`, task completed, the enrollment moved to the next step
+   * with its task due at `next.dueAt`, or completed after the last step.
+   */
+  async recordSent(
+    organisationId: OrganisationId,
+    input: {
+      taskId: string;
+      messageRowId: string;
+      enrollmentId: string;
+      campaignId: string;
+      sentAt: Date;
+      next: { stepId: string; dueAt: Date } | null;
+    },
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `UPDATE outreach.messages SET status = 'sent', sent_at = $3, error = NULL
+        WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, input.messageRowId, input.sentAt],
+    );
+    await this.#completeTask(organisationId, input.taskId, 'completed', null);
+    if (input.next) {
+      await runQuery(
+        this.#manager,
+        `WITH moved AS (
+           UPDATE outreach.campaign_enrollments SET current_step_id = $4
+            WHERE organisation_id = $1 AND id = $2 AND status IN ('active', 'paused')
+            RETURNING id)
+         INSERT INTO outreach.tasks
+                (organisation_id, campaign_id, enrollment_id, step_id, kind, status, due_at)
+         SELECT $1, $3, id, $4, 'send_email', 'pending', $5 FROM moved
+         ON CONFLICT ON CONSTRAINT tasks_enrollment_step_key DO NOTHING`,
+        [organisationId, input.enrollmentId, input.campaignId, input.next.stepId, input.next.dueAt],
+      );
+    } else {
+      await runQuery(
+        this.#manager,
+        `UPDATE outreach.campaign_enrollments
+            SET status = 'completed', completed_at = now(), current_step_id = NULL
+          WHERE organisation_id = $1 AND id = $2 AND status IN ('active', 'paused')`,
+        [organisationId, input.enrollmentId],
+      );
+    }
+  }
+
+  /** Sets the task's message status (and its error); `sent_at` is set for bounced. */
+  async setMessageStatus(
+    organisationId: OrganisationId,
+    messageRowId: string,
+    status: 'queued' | 'failed' | 'bounced',
+    error: string | null,
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `UPDATE outreach.messages
+          SET status = $3, error = left($4, 10000),
+              sent_at = CASE WHEN $3 = 'bounced' THEN coalesce(sent_at, now()) ELSE sent_at END
+        WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, messageRowId, status, error],
+    );
+  }
+
+  /**
+   * Gives the task back without using an attempt (outside the sending window, a cap reached, the
+   * campaign or mailbox not ready): pending again from `until`, the reason kept in last_error.
+   */
+  async defer(
+    organisationId: OrganisationId,
+    taskId: string,
+    until: Date,
+    reason: string,
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `UPDATE outreach.tasks
+          SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = $3,
+              attempts = greatest(attempts - 1, 0), last_error = left($4, 10000)
+        WHERE organisation_id = $1 AND id = $2 AND status = 'running'`,
+      [organisationId, taskId, until, reason],
+    );
+  }
+
+  /**
+   * An attempt failed and may be tried again at `at` (the attempt stays used); with no attempt
+   * left the task fails instead. Returns what happened.
+   */
+  async retryOrFail(
+    organisationId: OrganisationId,
+    taskId: string,
+    at: Date,
+    error: string,
+  ): Promise<'retry' | 'failed'> {
+    const rows = await runQuery<Array<{ status: string }>>(
+      this.#manager,
+      `UPDATE outreach.tasks
+          SET status = CASE WHEN attempts < max_attempts THEN 'pending' ELSE 'failed' END,
+              next_attempt_at = CASE WHEN attempts < max_attempts THEN $3 ELSE next_attempt_at END,
+              completed_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END,
+              locked_by = NULL, locked_until = NULL, last_error = left($4, 10000)
+        WHERE organisation_id = $1 AND id = $2 AND status = 'running'
+        RETURNING status`,
+      [organisationId, taskId, at, error],
+    );
+    return rows[0]?.status === 'pending' ? 'retry' : 'failed';
+  }
+
+  /** Ends the task (failed, skipped or cancelled) with its reason. */
+  async finish(
+    organisationId: OrganisationId,
+    taskId: string,
+    status: 'failed' | 'skipped' | 'cancelled',
+    reason: string,
+  ): Promise<void> {
+    await this.#completeTask(organisationId, taskId, status, reason);
+  }
+
+  /** The mailbox cannot send (authentication refused): status error with the server's answer. */
+  async markMailboxError(
+    organisationId: OrganisationId,
+    mailboxId: string,
+    error: string,
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `UPDATE delivery.mailboxes SET status = 'error', last_error = left($3, 2000), last_error_at = now()
+        WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, mailboxId, error],
+    );
+  }
+
+  async #completeTask(
+    organisationId: OrganisationId,
+    taskId: string,
+    status: 'completed' | 'failed' | 'skipped' | 'cancelled',
+    reason: string | null,
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `UPDATE outreach.tasks
+          SET status = $3, locked_by = NULL, locked_until = NULL, completed_at = now(),
+              last_error = coalesce(left($4, 10000), last_error)
+        WHERE organisation_id = $1 AND id = $2`,
+      [organisationId, taskId, status, reason],
+    );
+  }
+}
