@@ -41,4 +41,6 @@ export type {
 } from './maintenance.queue.js';
 export { importsQueue } from './imports.queue.js';
 export type { ProcessImportPayload, ProcessImportResult } from './imports.queue.js';
+export { deliveryQueue } from './delivery.queue.js';
+export type { SendStepPayload, SendStepResult, ClaimDueTasksResult } from './delivery.queue.js';
 export { ALL_QUEUES } from './queues.js';

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobsOptions } from 'bullmq';
 import {
   parseJobPayload,
   type JobInput,
@@ -42,6 +42,12 @@ export interface EnqueueOptions {
   priority?: number;
   /** Overrides DEFAULT_JOB_OPTIONS.attempts. */
   attempts?: number;
+  /**
+   * Remove the job from Redis as soon as it completes or fails for good, instead of keeping it
+   * (DEFAULT_JOB_OPTIONS): for a fixed jobId that must be enqueueable again once done (a send
+   * task given back and claimed again).
+   */
+  removeWhenDone?: boolean;
 }
 
 /** What `enqueue` added (or found already there, for a fixed jobId). */
@@ -82,13 +88,8 @@ export class JobProducer {
     if (this.closed) throw new Error('job producer is closed');
     const data = parseJobPayload(queue, job, payload);
     assertJobId(options.jobId, `${queue.name}/${job}`);
-    const { jobId, delay, priority, attempts } = options;
-    const added = this.queueFor(queue.name).add(job, data, {
-      jobId,
-      ...(delay === undefined ? {} : { delay }),
-      ...(priority === undefined ? {} : { priority }),
-      ...(attempts === undefined ? {} : { attempts }),
-    });
+    const { jobId } = options;
+    const added = this.queueFor(queue.name).add(job, data, jobOptions(options));
     const result = await withTimeout(
       added,
       this.enqueueTimeoutMs,
@@ -98,6 +99,36 @@ export class JobProducer {
         ),
     );
     return { queue: queue.name, name: job, jobId: result.id ?? jobId };
+  }
+
+  /**
+   * Enqueues many jobs of one kind in one round trip (BullMQ addBulk, atomic): each payload is
+   * validated first, so one bad payload adds nothing.
+   */
+  async enqueueMany<Q extends QueueContract, N extends JobName<Q>>(
+    queue: Q,
+    job: N,
+    items: ReadonlyArray<{ payload: JobInput<Q, N>; options: EnqueueOptions }>,
+  ): Promise<EnqueuedJob[]> {
+    if (this.closed) throw new Error('job producer is closed');
+    if (items.length === 0) return [];
+    const jobs = items.map(({ payload, options }) => {
+      assertJobId(options.jobId, `${queue.name}/${job}`);
+      return { name: job, data: parseJobPayload(queue, job, payload), opts: jobOptions(options) };
+    });
+    const added = await withTimeout(
+      this.queueFor(queue.name).addBulk(jobs),
+      this.enqueueTimeoutMs,
+      () =>
+        new JobQueueUnavailableError(
+          `could not enqueue ${String(items.length)} ${queue.name}/${job} jobs within ${this.enqueueTimeoutMs} ms: is Redis reachable?`,
+        ),
+    );
+    return added.map((result, index) => ({
+      queue: queue.name,
+      name: job,
+      jobId: result.id ?? items[index]?.options.jobId ?? '',
+    }));
   }
 
   /** Closes every queue connection; `enqueue` refuses afterwards. Safe to call twice. */
@@ -123,6 +154,17 @@ export class JobProducer {
     }
     return queue;
   }
+}
+
+function jobOptions(options: EnqueueOptions): JobsOptions {
+  const { jobId, delay, priority, attempts, removeWhenDone } = options;
+  return {
+    jobId,
+    ...(delay === undefined ? {} : { delay }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(attempts === undefined ? {} : { attempts }),
+    ...(removeWhenDone ? { removeOnComplete: true, removeOnFail: true } : {}),
+  };
 }
 
 function assertJobId(jobId: unknown, job: string): void {

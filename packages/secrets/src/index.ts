@@ -10,5 +10,5 @@ export type { SealedSecret } from './secret-key-ring.js';
 export { SecretKeyConfigError } from './secret-key-config.error.js';
 export { SecretDecryptionError } from './secret-decryption.error.js';
 export type { SecretDecryptionFailure } from './secret-decryption.error.js';
-export { mailboxSecretAad, generateSecretKey } from './mailbox-secret.js';
+export { mailboxSecretAad, generateSecretKey, DEV_MAILBOX_SECRET_KEYS } from './mailbox-secret.js';
 export type { MailboxSecretField } from './mailbox-secret.js';

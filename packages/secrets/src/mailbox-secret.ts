@@ -20,3 +20,11 @@ export function mailboxSecretAad(
 export function generateSecretKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
+
+/**
+ * The development key ring of MAILBOX_SECRET_KEYS (one fixed AES-256 key `dev`), used by the api
+ * and the worker when NODE_ENV is not `production` and the variable is unset, so that the local
+ * stack and the tests need no setup. Public on purpose: what it seals outside production is not
+ * secret; production refuses to start without real keys.
+ */
+export const DEV_MAILBOX_SECRET_KEYS = 'dev:b3V0cmVhY2gtZGV2LW1haWxib3gta2V5LTMyYnl0ZSE=';

@@ -46,3 +46,4 @@ export { HOLIDAY_CODE, holidayCodeProblem, isPublicHoliday } from './public-holi
 export { mailboxDailyAllowance, spacingDelayMs } from './mailbox-allowance.js';
 export type { WarmupPlan } from './mailbox-allowance.js';
 export { RETRY_BASE_MS, RETRY_MAX_MS, retryDelayMs } from './retry.js';
+export { pickVariant } from './variant-assignment.js';

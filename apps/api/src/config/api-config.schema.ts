@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { integer, serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
-import { SecretKeyRing } from '@outreach/secrets';
+import { integer, parsed, serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import { DEV_MAILBOX_SECRET_KEYS, SecretKeyRing } from '@outreach/secrets';
 import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy/http';
 
 /**
@@ -9,8 +9,7 @@ import type { AsymmetricAlgorithm, AuthConfig } from '@outreach/tenancy/http';
  */
 export const DEV_AUTH_JWT_SECRET = 'outreach-development-secret-never-use-in-production';
 export const DEV_CURSOR_SECRET = 'outreach-development-cursor-secret';
-/** One fixed AES-256 key (`dev`), public on purpose: what it seals outside production is not secret. */
-export const DEV_MAILBOX_SECRET_KEYS = 'dev:b3V0cmVhY2gtZGV2LW1haWxib3gta2V5LTMyYnl0ZSE=';
+export { DEV_MAILBOX_SECRET_KEYS };
 
 const ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -37,7 +36,7 @@ export const apiConfigSchema = z
       .transform((value) => value.split(',').map((part) => part.trim()))
       .pipe(z.array(z.enum(ALGORITHMS, { error: 'expected RS256 and/or ES256' })).min(1)),
     CURSOR_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
-    MAILBOX_SECRET_KEYS: z.string().transform(toKeyRing).optional(),
+    MAILBOX_SECRET_KEYS: parsed((value) => SecretKeyRing.parse(value)).optional(),
     MAILBOX_VERIFY_TIMEOUT_MS: integer(100, 60_000, 10_000),
   })
   .superRefine((env, context) => {
@@ -71,16 +70,6 @@ export const apiConfigSchema = z
     mailboxSecrets: env.MAILBOX_SECRET_KEYS ?? SecretKeyRing.parse(DEV_MAILBOX_SECRET_KEYS),
     mailboxVerifyTimeoutMs: env.MAILBOX_VERIFY_TIMEOUT_MS,
   }));
-
-/** `id:base64,…` → the key ring; a bad value is one issue whose message says what is wrong. */
-function toKeyRing(value: string, context: z.RefinementCtx): SecretKeyRing {
-  try {
-    return SecretKeyRing.parse(value);
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-}
 
 function toAuthConfig(env: {
   AUTH_JWT_SECRET?: string | undefined;

@@ -43,3 +43,21 @@ export function text(fallback?: string) {
   const field = z.string({ error: REQUIRED });
   return fallback === undefined ? field : field.default(fallback);
 }
+
+/**
+ * A variable turned into a value by `parse` (e.g. `SecretKeyRing.parse`); what `parse` throws
+ * becomes the variable's one issue, its message saying what is wrong.
+ */
+export function parsed<T>(parse: (value: string) => T) {
+  return z.string({ error: REQUIRED }).transform((value, context): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return z.NEVER;
+    }
+  });
+}

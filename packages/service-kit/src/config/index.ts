@@ -1,7 +1,7 @@
 export { ConfigError } from './config.error.js';
 export { parseConfig } from './parse-config.js';
 export type { Environment } from './parse-config.js';
-export { integer, port, url, oneOf, text } from './env-fields.js';
+export { integer, port, url, oneOf, text, parsed } from './env-fields.js';
 export {
   serviceEnvShape,
   serviceConfigSchema,
