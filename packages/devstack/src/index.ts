@@ -3,6 +3,12 @@ export type { PostgresServerOptions } from './postgres-server.js';
 export { RedisServer } from './redis-server.js';
 export { DovecotServer } from './dovecot-server.js';
 export type { DovecotServerOptions, DovecotUser } from './dovecot-server.js';
+export { OpenAiCompatibleServer } from './openai-compatible-server.js';
+export type {
+  ChatCompletionBehaviour,
+  OpenAiCompatibleServerOptions,
+  RecordedRequest,
+} from './openai-compatible-server.js';
 export type { RedisServerOptions } from './redis-server.js';
 export { PgBouncerServer, PRODUCTION_PGBOUNCER_INI, parseIni } from './pgbouncer-server.js';
 export type {
