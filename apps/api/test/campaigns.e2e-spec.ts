@@ -6,6 +6,7 @@ interface Campaign {
   id: string;
   status: string;
   sendingWindowStart: string;
+  publicHolidays: string | null;
   allowedActions: string[];
   startedAt: string | null;
 }
@@ -99,6 +100,84 @@ describe('campaigns, steps and prompts (e2e)', () => {
     expect(await api.count('outreach.campaigns', org.organisationId)).toBe(before);
     const missing = await owner.request('GET', '/campaigns/00000000-0000-4000-8000-000000000000');
     expect(missing.status).toBe(404);
+  });
+
+  it('stores the public-holiday calendar to skip: a date-holidays code or null', async () => {
+    const owner = as(org.owner.token);
+    const plain = await owner.request<Campaign>('POST', '/campaigns', { name: 'Sans fériés' });
+    expect(plain.body.publicHolidays).toBeNull();
+    const created = await owner.request<Campaign>('POST', '/campaigns', {
+      name: 'Metz',
+      publicHolidays: 'FR-57',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.publicHolidays).toBe('FR-57');
+    const path = `/campaigns/${created.body.id}`;
+    expect((await owner.request<Campaign>('GET', path)).body.publicHolidays).toBe('FR-57');
+    const france = await owner.request<Campaign>('PATCH', path, { publicHolidays: 'FR' });
+    expect(france.body.publicHolidays).toBe('FR');
+    const untouched = await owner.request<Campaign>('PATCH', path, { dailyLimit: 10 });
+    expect(untouched.body.publicHolidays).toBe('FR');
+    const cleared = await owner.request<Campaign>('PATCH', path, { publicHolidays: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.publicHolidays).toBeNull();
+    expect((await owner.request<Campaign>('GET', path)).body.publicHolidays).toBeNull();
+  });
+
+  it('refuses a holiday code date-holidays does not know, saying which codes are valid', async () => {
+    const owner = as(org.owner.token);
+    const before = await api.count('outreach.campaigns', org.organisationId);
+    for (const [publicHolidays, message] of [
+      [
+        'XX',
+        /publicHolidays: no public holidays are known for country XX \(known codes are a country such as FR or a country and subdivision such as FR-57\)/,
+      ],
+      ['fr', /publicHolidays must be a country code, optionally with a subdivision, in upper case/],
+      [
+        'FR-99',
+        /publicHolidays: FR-99 is not a subdivision of FR \(known: FR, FR-57, FR-67, FR-68/,
+      ],
+      [57, /publicHolidays must be a public-holiday code such as FR or FR-57, or null/],
+    ] as const) {
+      const response = await owner.request<ErrorBody>('POST', '/campaigns', {
+        name: 'x',
+        publicHolidays,
+      });
+      expect({ publicHolidays, status: response.status }).toEqual({ publicHolidays, status: 400 });
+      expect(response.body.message).toMatch(message);
+    }
+    expect(await api.count('outreach.campaigns', org.organisationId)).toBe(before);
+    const created = await owner.request<Campaign>('POST', '/campaigns', {
+      name: 'Lyon',
+      publicHolidays: 'FR',
+    });
+    const path = `/campaigns/${created.body.id}`;
+    const patched = await owner.request<ErrorBody>('PATCH', path, { publicHolidays: 'XX' });
+    expect(patched.status).toBe(400);
+    expect((await owner.request<Campaign>('GET', path)).body.publicHolidays).toBe('FR');
+  });
+
+  it('documents publicHolidays in OpenAPI', async () => {
+    const docs = await api.request<{
+      components: {
+        schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }>;
+      };
+    }>('GET', '/docs-json');
+    expect(docs.status).toBe(200);
+    for (const schema of ['CreateCampaignDto', 'UpdateCampaignDto']) {
+      expect({
+        schema,
+        field: docs.body.components.schemas[schema]?.properties?.publicHolidays,
+      }).toEqual({
+        schema,
+        field: expect.objectContaining({
+          type: 'string',
+          nullable: true,
+          example: 'FR',
+          description: expect.stringMatching(/date-holidays code.*FR-57/) as unknown,
+        }) as unknown,
+      });
+    }
   });
 
   it('refuses activation listing every problem, then activates, pauses, resumes, completes, archives', async () => {

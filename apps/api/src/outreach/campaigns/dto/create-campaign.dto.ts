@@ -15,6 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { OptionalText } from '../../../http/field.decorators.js';
+import { IsHolidayCode } from '../holiday-code.validator.js';
 import { IsTimeZone } from '../time-zone.validator.js';
 
 export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -63,6 +64,19 @@ export class CreateCampaignDto {
   @Min(1, { each: true })
   @Max(7, { each: true })
   sendingDays?: number[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    default: null,
+    example: 'FR',
+    pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$',
+    description:
+      'Public holidays on which nothing is sent, as a date-holidays code: a country (FR) or a country and subdivision (FR-57 Moselle, FR-67, FR-68: Alsace, adding Good Friday and 26 December); null sends on holidays. Public holidays only (not observances), on the local date of the window.',
+  })
+  @IsOptional()
+  @IsHolidayCode()
+  publicHolidays?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 50 })
   @IsOptional()
