@@ -6,4 +6,6 @@ export interface PixelOpen {
   userAgent: string | undefined;
   /** Client address as fastify sees it (behind a proxy: configure trustProxy first). */
   ip: string;
+  /** A prefetch / preview hint (`Purpose`, `Sec-Purpose`, `X-Purpose`, `X-Moz`), if any. */
+  purpose: string | undefined;
 }

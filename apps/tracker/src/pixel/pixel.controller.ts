@@ -25,6 +25,7 @@ export class PixelController {
         openedAt: new Date(),
         userAgent: request.headers['user-agent'],
         ip: request.ip,
+        purpose: purposeOf(request),
       };
       this.recorder.record(open).catch((error: unknown) => {
         this.logger.warn(`pixel open not recorded: ${String(error)}`);
@@ -34,4 +35,15 @@ export class PixelController {
     }
     return TRANSPARENT_GIF;
   }
+}
+
+/** A prefetch or preview hint, from whichever header the client uses. */
+function purposeOf(request: FastifyRequest): string | undefined {
+  const headers = request.headers;
+  for (const name of ['sec-purpose', 'purpose', 'x-purpose', 'x-moz']) {
+    const value = headers[name];
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value)) return value.join(',');
+  }
+  return undefined;
 }

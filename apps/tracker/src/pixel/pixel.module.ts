@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { DeferredOpenRecorder } from './deferred-open.recorder.js';
-import { OpenRecorder } from './open-recorder.js';
 import { PixelController } from './pixel.controller.js';
 
+/** `GET /p/<token>.gif`; the OpenRecorder comes from the global OpensModule. */
 @Module({
   controllers: [PixelController],
-  providers: [{ provide: OpenRecorder, useClass: DeferredOpenRecorder }],
 })
 export class PixelModule {}

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@outreach/service-kit/config';
+import type { TrackerConfig } from '../config/tracker-config.schema.js';
+import type { OpenClassification } from './open-classifier.js';
+import { TrackerMetrics } from './tracker-metrics.js';
+
+/** An accepted pixel fetch waiting to be written; no whole address in it. */
+export interface BufferedOpen {
+  token: string;
+  openedAt: number;
+  /** From the request alone; the flusher applies the send time. */
+  classification: OpenClassification;
+  userAgent: string | null;
+  ipNetwork: string | null;
+  /** Times the database refused it (not counting outages). */
+  refusals: number;
+}
+
+const OVERFLOW_LOG_EVERY_MS = 10_000;
+
+/**
+ * The opens accepted but not written yet, oldest first, at most OPEN_BUFFER_CAPACITY (plus one
+ * batch handed back after a failed flush). A fetch that finds it full is counted
+ * (`tracker_opens_received_total{outcome="overflow"}`) and logged (one line per 10 s with the
+ * count), never dropped silently.
+ */
+@Injectable()
+export class OpenBuffer {
+  readonly #logger = new Logger('OpenBuffer');
+  readonly #capacity: number;
+  #items: BufferedOpen[] = [];
+  #overflowSinceLog = 0;
+  #lastOverflowLog = 0;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) config: TrackerConfig,
+    private readonly metrics: TrackerMetrics,
+  ) {
+    this.#capacity = config.opens.bufferCapacity;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** Accepts an open; false (counted and logged) when the buffer is full. */
+  push(open: BufferedOpen): boolean {
+    if (this.#items.length >= this.#capacity) {
+      this.metrics.opensReceived.inc({ outcome: 'overflow' });
+      this.#overflowSinceLog += 1;
+      const now = Date.now();
+      if (now - this.#lastOverflowLog >= OVERFLOW_LOG_EVERY_MS) {
+        this.#logger.error(
+          `open buffer full (${this.#capacity}): ${this.#overflowSinceLog} open(s) lost since the last report; is PostgreSQL down?`,
+        );
+        this.#overflowSinceLog = 0;
+        this.#lastOverflowLog = now;
+      }
+      return false;
+    }
+    this.#items.push(open);
+    this.metrics.opensReceived.inc({ outcome: 'buffered' });
+    this.metrics.bufferSize.set(this.#items.length);
+    return true;
+  }
+
+  /** Removes and returns the oldest `max` opens. */
+  take(max: number): BufferedOpen[] {
+    const taken = this.#items.splice(0, max);
+    this.metrics.bufferSize.set(this.#items.length);
+    return taken;
+  }
+
+  /** Puts opens a failed flush could not write back at the front, in their order. */
+  restore(opens: readonly BufferedOpen[]): void {
+    if (opens.length === 0) return;
+    this.#items = [...opens, ...this.#items];
+    this.metrics.bufferSize.set(this.#items.length);
+  }
+}
