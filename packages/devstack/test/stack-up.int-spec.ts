@@ -4,13 +4,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { freePort, isPortInUse } from '../src/ports.js';
 
 /*
  * The README's first command, happy path: `scripts/stack.mjs` on free ports and a throw-away data
- * folder brings up PostgreSQL 18, Redis, pgBouncer and the three apps (each answers
- * /health/ready), the apps log JSON when stdout is not a terminal, and Ctrl-C (SIGINT to the
+ * folder brings up PostgreSQL 18, Redis, pgBouncer, the SMTP catcher (a mail sent to it becomes
+ * an .eml file and a line) and the three apps (each answers /health/ready), the apps log JSON when stdout is not a terminal, and Ctrl-C (SIGINT to the
  * stack's process group, as a terminal sends it) stops every process it started and frees every
  * port. The apps must be built: turbo runs this package's tests after the apps' builds.
  */
@@ -144,6 +145,11 @@ describe('stack CLI happy path', () => {
 
   afterAll(() => {
     // Only after a failure is anything left: kill it so the run does not leak servers.
+    // A failure before the stack was ready: its detached children (apps, SMTP catcher) survive
+    // a SIGKILL of its group, so find them while the stack still is their parent.
+    if (started.length === 0 && stack?.pid !== undefined && stack.exitCode === null) {
+      started = descendants(stack.pid);
+    }
     for (const p of alive(started.map((s) => s.pid))) {
       try {
         process.kill(p.pid, 'SIGKILL');
@@ -164,9 +170,17 @@ describe('stack CLI happy path', () => {
   it(
     'brings everything up, logs JSON off a terminal, and Ctrl-C leaves nothing behind',
     async () => {
-      const [pgPort, redisPort, bouncerPort, apiPort, trackerPort, workerPort] =
-        await distinctFreePorts(6);
-      const ports = [pgPort, redisPort, bouncerPort, apiPort, trackerPort, workerPort] as number[];
+      const [pgPort, redisPort, bouncerPort, apiPort, trackerPort, workerPort, smtpPort] =
+        await distinctFreePorts(7);
+      const ports = [
+        pgPort,
+        redisPort,
+        bouncerPort,
+        apiPort,
+        trackerPort,
+        workerPort,
+        smtpPort,
+      ] as number[];
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
@@ -189,6 +203,8 @@ describe('stack CLI happy path', () => {
           String(trackerPort),
           '--worker-port',
           String(workerPort),
+          '--smtp-port',
+          String(smtpPort),
           '--data-dir',
           dataDir,
         ],
@@ -239,6 +255,39 @@ describe('stack CLI happy path', () => {
           output,
         );
       }
+
+      // The SMTP catcher: one .eml under the data folder and one line per mail.
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtpPort,
+        ignoreTLS: true,
+        auth: { user: 'anyone', pass: 'anything' },
+        logger: false,
+      });
+      try {
+        await transport.sendMail({
+          from: 'alice@acme.fr',
+          to: 'bob@client.fr',
+          subject: 'Catcher check',
+          text: 'Bonjour',
+        });
+      } finally {
+        transport.close();
+      }
+      await eventually(
+        'the catcher line',
+        () =>
+          Promise.resolve().then(() => {
+            if (
+              !/ mail from alice@acme\.fr to bob@client\.fr subject "Catcher check" /.test(stdout)
+            )
+              throw new Error('no catcher line yet');
+          }),
+        deadline,
+        child,
+        output,
+      );
+      expect(readdirSync(join(dataDir, 'mail')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
       // Not a terminal: the apps' lines are pino JSON.
       const appLines = stdout
