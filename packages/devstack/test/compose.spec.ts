@@ -89,6 +89,11 @@ describe('docker-compose.yaml', () => {
     expect(service('pgbouncer').healthcheck).toBeDefined();
     expect(service('backup')).toBeDefined();
     expect(service('mailpit').image).toMatch(/^axllent\/mailpit/);
+    // Mailboxes always carry a login: mailpit must accept any, over plain SMTP.
+    expect(service('mailpit').environment).toMatchObject({
+      MP_SMTP_AUTH_ACCEPT_ANY: 'true',
+      MP_SMTP_AUTH_ALLOW_INSECURE: 'true',
+    });
   });
 
   it('mounts and builds only paths that exist in the repository', () => {
