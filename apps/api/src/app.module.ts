@@ -22,6 +22,7 @@ import { StepsModule } from './outreach/steps/steps.module.js';
 import { ExperimentsModule } from './outreach/experiments/experiments.module.js';
 import { EnrollmentsModule } from './outreach/enrollments/enrollments.module.js';
 import { MessagesModule } from './outreach/messages/messages.module.js';
+import { OpenStatsModule } from './outreach/open-stats/open-stats.module.js';
 import { TasksModule } from './outreach/tasks/tasks.module.js';
 
 /**
@@ -47,6 +48,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     EnrollmentsModule,
     TasksModule,
     MessagesModule,
+    OpenStatsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: () => createValidationPipe() },

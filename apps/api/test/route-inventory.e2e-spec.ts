@@ -42,6 +42,8 @@ describe('route inventory (e2e)', () => {
       'POST   /organisations/:organisationId/campaigns/:campaignId/enrollments/:enrollmentId/resume → organisation:campaigns:write',
       'GET    /organisations/:organisationId/campaigns/:campaignId/messages → organisation:campaigns:read',
       'GET    /organisations/:organisationId/campaigns/:campaignId/messages/:messageId → organisation:campaigns:read',
+      'GET    /organisations/:organisationId/campaigns/:campaignId/messages/:messageId/open-stats → organisation:campaigns:read',
+      'GET    /organisations/:organisationId/campaigns/:campaignId/open-stats → organisation:campaigns:read',
       'POST   /organisations/:organisationId/campaigns/:campaignId/pause → organisation:campaigns:write',
       'POST   /organisations/:organisationId/campaigns/:campaignId/resume → organisation:campaigns:write',
       'GET    /organisations/:organisationId/campaigns/:campaignId/steps → organisation:campaigns:read',

@@ -5,6 +5,8 @@ export interface OrganisationView {
   id: string;
   name: string;
   slug: string;
+  /** Open tracking for the whole organisation (no pixel in any mail when false). */
+  trackOpens: boolean;
   role: OrganisationRole | 'system';
   createdAt: Date;
   updatedAt: Date;

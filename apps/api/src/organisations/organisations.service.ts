@@ -66,6 +66,7 @@ export class OrganisationsService {
     const organisation = await this.database.repositories().organisations.update(organisationId, {
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(body.slug === undefined ? {} : { slug: body.slug }),
+      ...(body.trackOpens === undefined ? {} : { trackOpens: body.trackOpens }),
     });
     return view(found(organisation), role);
   }
@@ -86,6 +87,7 @@ function view(organisation: Organisation, role: OrganisationView['role']): Organ
     id: organisation.id,
     name: organisation.name,
     slug: organisation.slug,
+    trackOpens: organisation.trackOpens,
     role,
     createdAt: organisation.createdAt,
     updatedAt: organisation.updatedAt,

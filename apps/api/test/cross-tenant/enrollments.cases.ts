@@ -69,4 +69,20 @@ export const ENROLLMENTS_CASES: CrossTenantCases = {
       },
     };
   },
+  'GET /organisations/:organisationId/campaigns/:campaignId/open-stats': async (f, api) => ({
+    params: { campaignId: (await campaignOf(api, f)).campaignId },
+  }),
+  'GET /organisations/:organisationId/campaigns/:campaignId/messages/:messageId/open-stats': async (
+    f,
+    api,
+  ) => {
+    const campaign = await campaignOf(api, f);
+    const enrollment = await seedEnrollment(api, f.organisationId, campaign);
+    return {
+      params: {
+        campaignId: campaign.campaignId,
+        messageId: await seedMessage(api, f.organisationId, enrollment),
+      },
+    };
+  },
 };

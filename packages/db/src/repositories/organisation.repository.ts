@@ -9,6 +9,8 @@ export interface OrganisationInput {
   name: string;
   /** Derived from the name (unique, `-2`, `-3`… on collisions) when left out. */
   slug?: string;
+  /** Open tracking for the whole organisation (default true). */
+  trackOpens?: boolean;
 }
 
 /**
@@ -33,7 +35,11 @@ export class OrganisationRepository {
   }
 
   async create(organisationId: OrganisationId, data: OrganisationInput): Promise<Organisation> {
-    const pairs = validateInput(this.#metadata, { name: data.name, slug: data.slug });
+    const pairs = validateInput(this.#metadata, {
+      name: data.name,
+      slug: data.slug,
+      trackOpens: data.trackOpens,
+    });
     return insertRow(this.#manager, Organisation, [[this.#id, organisationId], ...pairs]);
   }
 
@@ -41,7 +47,11 @@ export class OrganisationRepository {
     organisationId: OrganisationId,
     patch: Partial<OrganisationInput>,
   ): Promise<Organisation | null> {
-    const pairs = validateInput(this.#metadata, { name: patch.name, slug: patch.slug });
+    const pairs = validateInput(this.#metadata, {
+      name: patch.name,
+      slug: patch.slug,
+      trackOpens: patch.trackOpens,
+    });
     return updateRow(this.#manager, Organisation, [[this.#id, organisationId]], pairs);
   }
 
