@@ -19,8 +19,9 @@ export interface BufferedOpen {
 const OVERFLOW_LOG_EVERY_MS = 10_000;
 
 /**
- * The opens accepted but not written yet, oldest first, at most OPEN_BUFFER_CAPACITY (plus one
- * batch handed back after a failed flush). A fetch that finds it full is counted
+ * The opens accepted but not written yet, oldest first: at most OPEN_BUFFER_CAPACITY, counting
+ * the batch a flush has taken and not finished (a failed flush hands it back within the bound).
+ * A fetch that finds it full is counted
  * (`tracker_opens_received_total{outcome="overflow"}`) and logged (one line per 10 s with the
  * count), never dropped silently.
  */
@@ -29,6 +30,8 @@ export class OpenBuffer {
   readonly #logger = new Logger('OpenBuffer');
   readonly #capacity: number;
   #items: BufferedOpen[] = [];
+  /** Taken by a flush that has not finished. */
+  #inFlight = 0;
   #overflowSinceLog = 0;
   #lastOverflowLog = 0;
 
@@ -39,13 +42,14 @@ export class OpenBuffer {
     this.#capacity = config.opens.bufferCapacity;
   }
 
+  /** Opens waiting, not counting a flush in progress. */
   get size(): number {
     return this.#items.length;
   }
 
   /** Accepts an open; false (counted and logged) when the buffer is full. */
   push(open: BufferedOpen): boolean {
-    if (this.#items.length >= this.#capacity) {
+    if (this.#items.length + this.#inFlight >= this.#capacity) {
       this.metrics.opensReceived.inc({ outcome: 'overflow' });
       this.#overflowSinceLog += 1;
       const now = Date.now();
@@ -64,17 +68,21 @@ export class OpenBuffer {
     return true;
   }
 
-  /** Removes and returns the oldest `max` opens. */
+  /** Hands the oldest `max` opens to a flush, which must `finish` them. */
   take(max: number): BufferedOpen[] {
     const taken = this.#items.splice(0, max);
-    this.metrics.bufferSize.set(this.#items.length);
+    this.#inFlight += taken.length;
+    this.metrics.bufferSize.set(this.#items.length + this.#inFlight);
     return taken;
   }
 
-  /** Puts opens a failed flush could not write back at the front, in their order. */
-  restore(opens: readonly BufferedOpen[]): void {
-    if (opens.length === 0) return;
-    this.#items = [...opens, ...this.#items];
-    this.metrics.bufferSize.set(this.#items.length);
+  /**
+   * Ends a flush of `taken` opens: those in `kept` (not written, to retry) go back to the front
+   * in their order, the rest leave the buffer (written or dropped).
+   */
+  finish(taken: number, kept: readonly BufferedOpen[]): void {
+    this.#inFlight -= taken;
+    if (kept.length > 0) this.#items = [...kept, ...this.#items];
+    this.metrics.bufferSize.set(this.#items.length + this.#inFlight);
   }
 }

@@ -41,6 +41,8 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
   #running: Promise<FlushResult> | undefined;
   #failures = 0;
   #stopped = false;
+  /** Opens of the flush in progress to hand back to the buffer (not written). */
+  #kept: BufferedOpen[] = [];
 
   constructor(
     @Inject(SERVICE_CONFIG) config: TrackerConfig,
@@ -70,7 +72,8 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
       }
     }
     if (this.buffer.size > 0) {
-      const lost = this.buffer.take(this.buffer.size).length;
+      const lost = this.buffer.size;
+      this.buffer.finish(this.buffer.take(lost).length, []);
       this.metrics.opensIgnored.inc({ reason: 'shutdown' }, lost);
       this.#logger.error(
         `shutting down with ${lost} open(s) not written: the database did not answer in time`,
@@ -108,7 +111,20 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
   async #flushBatch(): Promise<FlushResult> {
     const batchSize = Math.min(this.#config.opens.flushBatchSize, MAX_TOKENS_PER_RESOLVE);
     const batch = this.buffer.take(batchSize);
-    if (batch.length === 0) return 'empty';
+    if (batch.length === 0) {
+      this.buffer.finish(0, []);
+      return 'empty';
+    }
+    this.#kept = [];
+    try {
+      return await this.#write(batch);
+    } finally {
+      this.buffer.finish(batch.length, this.#kept);
+      this.#kept = [];
+    }
+  }
+
+  async #write(batch: BufferedOpen[]): Promise<FlushResult> {
     const stop = this.metrics.flushDuration.startTimer();
     let resolved;
     try {
@@ -132,14 +148,16 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (unknown > 0) this.metrics.opensIgnored.inc({ reason: 'unknown_token' }, unknown);
     const results = await Promise.all(
-      [...byOrganisation].map(([organisationId, opens]) => this.#write(organisationId, opens)),
+      [...byOrganisation].map(([organisationId, opens]) =>
+        this.#writeOrganisation(organisationId, opens),
+      ),
     );
     stop();
     return results.every(Boolean) ? 'flushed' : 'failed';
   }
 
   /** One organisation's opens in one tenant transaction; false when they were put back. */
-  async #write(
+  async #writeOrganisation(
     organisationId: OrganisationId,
     opens: { open: BufferedOpen; messageId: string }[],
   ): Promise<boolean> {
@@ -189,7 +207,7 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     this.metrics.flushFailures.inc();
     if (!isRefusal(error)) {
       this.#logger.warn(`${opens.length} open(s) kept for the next flush: ${String(error)}`);
-      this.buffer.restore(opens);
+      this.#kept.push(...opens);
       return;
     }
     const retry = opens.filter((open) => {
@@ -205,7 +223,7 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     } else {
       this.#logger.warn(`${opens.length} open(s) refused, will retry: ${String(error)}`);
     }
-    this.buffer.restore(retry);
+    this.#kept.push(...retry);
   }
 }
 
