@@ -3,6 +3,7 @@ import { SERVICE_CONFIG, ServiceConfigModule } from '@outreach/service-kit/confi
 import { ServiceHealthModule } from '@outreach/service-kit/health';
 import { DatabaseModule, databaseOptionsFor } from '@outreach/tenancy';
 import type { WorkerConfig } from './config/worker-config.schema.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { HealthHttpServer } from './health/health-http.server.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -10,7 +11,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module.js';
 
 /** Root module of the worker: one module per queue (its WorkerHost), config, database, health. */
 @Module({
-  imports: [MaintenanceModule, ImportsModule],
+  imports: [MaintenanceModule, ImportsModule, DeliveryModule],
 })
 export class AppModule {
   static forRoot(config: WorkerConfig): DynamicModule {

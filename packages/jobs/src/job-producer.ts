@@ -131,6 +131,33 @@ export class JobProducer {
     }));
   }
 
+  /**
+   * Makes sure a BullMQ job scheduler adds `job` (with `payload`) every `everyMs` milliseconds.
+   * Idempotent by `schedulerId`: every worker process may call it at start; Redis keeps one
+   * schedule, and its jobs are removed when done.
+   */
+  async schedule<Q extends QueueContract, N extends JobName<Q>>(
+    queue: Q,
+    job: N,
+    payload: JobInput<Q, N>,
+    options: { schedulerId: string; everyMs: number },
+  ): Promise<void> {
+    if (this.closed) throw new Error('job producer is closed');
+    const data = parseJobPayload(queue, job, payload);
+    await withTimeout(
+      this.queueFor(queue.name).upsertJobScheduler(
+        options.schedulerId,
+        { every: options.everyMs },
+        { name: job, data, opts: { removeOnComplete: true, removeOnFail: true, attempts: 1 } },
+      ),
+      this.enqueueTimeoutMs,
+      () =>
+        new JobQueueUnavailableError(
+          `could not schedule ${queue.name}/${job} within ${this.enqueueTimeoutMs} ms: is Redis reachable?`,
+        ),
+    );
+  }
+
   /** Closes every queue connection; `enqueue` refuses afterwards. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;

@@ -1,20 +1,69 @@
 import { z } from 'zod';
-import { serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import {
+  integer,
+  parsed,
+  serviceEnvShape,
+  text,
+  toServiceConfig,
+  url,
+} from '@outreach/service-kit/config';
+import { DEV_MAILBOX_SECRET_KEYS, SecretKeyRing } from '@outreach/secrets';
 import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
 
 /**
- * The worker's environment (PORT, default 3002, serves only /health/live and /health/ready).
+ * The worker's environment. Beyond the common service variables (PORT, default 3002: health,
+ * metrics and Bull Board):
+ * - MAILBOX_SECRET_KEYS (`id:base64,…`, as the api's): decrypts mailbox passwords, only in
+ *   memory, only to send; required in production;
+ * - TRACKER_PUBLIC_URL (http(s), default http://localhost:3001): where the pixel and the
+ *   one-click unsubscribe links of every sent e-mail point;
+ * - DELIVERY_CONCURRENCY (1-200, default 20): send jobs one worker process runs at once;
+ * - CLAIM_EVERY_MS (100-60000, default 1000), CLAIM_BATCH_SIZE (1-1000, default 200),
+ *   CLAIM_LEASE_SECONDS (30-3600, default 300): the scheduler's cadence, batch and lease (a
+ *   claimed task whose worker dies is claimed again after the lease);
+ * - SMTP_POOL_CONNECTIONS (1-50, default 5), SMTP_TIMEOUT_MS (1000-300000, default 60000);
+ * - WORKER_ID (default `<hostname>:<pid>`): the lease owner written on claimed tasks;
  * - LLM_BASE_URL + LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS, LLM_MAX_RETRIES: the LLM of prompt
  *   steps (`llm`, null when LLM_BASE_URL is unset; see src/llm/llm-config.ts).
  */
 export const workerConfigSchema = z
   .object({
     ...serviceEnvShape(3002),
+    MAILBOX_SECRET_KEYS: parsed((value) => SecretKeyRing.parse(value)).optional(),
+    TRACKER_PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3001'),
+    DELIVERY_CONCURRENCY: integer(1, 200, 20),
+    CLAIM_EVERY_MS: integer(100, 60_000, 1_000),
+    CLAIM_BATCH_SIZE: integer(1, 1_000, 200),
+    CLAIM_LEASE_SECONDS: integer(30, 3_600, 300),
+    SMTP_POOL_CONNECTIONS: integer(1, 50, 5),
+    SMTP_TIMEOUT_MS: integer(1_000, 300_000, 60_000),
+    WORKER_ID: text().optional(),
     ...llmEnvShape,
   })
   .superRefine((env, context) => {
     refineLlmEnv(env, context);
+    if (env.NODE_ENV === 'production' && !env.MAILBOX_SECRET_KEYS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['MAILBOX_SECRET_KEYS'],
+        message: 'required in production',
+      });
+    }
   })
-  .transform((env) => ({ ...toServiceConfig(env), llm: toLlmConfig(env) }));
+  .transform((env) => ({
+    ...toServiceConfig(env),
+    mailboxSecrets: env.MAILBOX_SECRET_KEYS ?? SecretKeyRing.parse(DEV_MAILBOX_SECRET_KEYS),
+    delivery: {
+      trackerPublicUrl: env.TRACKER_PUBLIC_URL.replace(/\/+$/, ''),
+      concurrency: env.DELIVERY_CONCURRENCY,
+      claimEveryMs: env.CLAIM_EVERY_MS,
+      claimBatchSize: env.CLAIM_BATCH_SIZE,
+      claimLeaseSeconds: env.CLAIM_LEASE_SECONDS,
+      smtpPoolConnections: env.SMTP_POOL_CONNECTIONS,
+      smtpTimeoutMs: env.SMTP_TIMEOUT_MS,
+      workerId: env.WORKER_ID ?? null,
+    },
+    llm: toLlmConfig(env),
+  }));
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;

@@ -544,7 +544,8 @@ export class SendTaskRepository {
     at: Date,
     error: string,
   ): Promise<'retry' | 'failed'> {
-    const rows = await runQuery<Array<{ status: string }>>(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows] = await runQuery<[Array<{ status: string }>, number]>(
       this.#manager,
       `UPDATE outreach.tasks
           SET status = CASE WHEN attempts < max_attempts THEN 'pending' ELSE 'failed' END,
