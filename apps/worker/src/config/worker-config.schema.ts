@@ -19,7 +19,7 @@ import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
  *   one-click unsubscribe links of every sent e-mail point;
  * - DELIVERY_CONCURRENCY (1-200, default 20): send jobs one worker process runs at once;
  * - CLAIM_EVERY_MS (100-60000, default 1000), CLAIM_BATCH_SIZE (1-1000, default 200),
- *   CLAIM_LEASE_SECONDS (30-3600, default 300): the scheduler's cadence, batch and lease (a
+ *   CLAIM_LEASE_SECONDS (1-3600, default 300): the scheduler's cadence, batch and lease (a
  *   claimed task whose worker dies is claimed again after the lease);
  * - SMTP_POOL_CONNECTIONS (1-50, default 5), SMTP_TIMEOUT_MS (1000-300000, default 60000);
  * - WORKER_ID (default `<hostname>:<pid>`): the lease owner written on claimed tasks;
@@ -34,7 +34,7 @@ export const workerConfigSchema = z
     DELIVERY_CONCURRENCY: integer(1, 200, 20),
     CLAIM_EVERY_MS: integer(100, 60_000, 1_000),
     CLAIM_BATCH_SIZE: integer(1, 1_000, 200),
-    CLAIM_LEASE_SECONDS: integer(30, 3_600, 300),
+    CLAIM_LEASE_SECONDS: integer(1, 3_600, 300),
     SMTP_POOL_CONNECTIONS: integer(1, 50, 5),
     SMTP_TIMEOUT_MS: integer(1_000, 300_000, 60_000),
     WORKER_ID: text().optional(),
