@@ -1,8 +1,20 @@
 import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
-import { ALL_QUEUES, defineQueue, maintenanceQueue, systemJob, tenantJob } from '@outreach/jobs';
+import {
+  ALL_QUEUES,
+  defineQueue,
+  JobProducer,
+  maintenanceQueue,
+  systemJob,
+  tenantJob,
+} from '@outreach/jobs';
 import { TenantDatabase } from '@outreach/tenancy';
 import { z } from 'zod';
+import { SystemDatabase } from '@outreach/db/system';
+import { SERVICE_CONFIG } from '@outreach/service-kit/config';
+import { DeliveryMetrics } from '../delivery/delivery.metrics.js';
+import { DeliveryProcessor } from '../delivery/delivery.processor.js';
+import { SendStepService } from '../delivery/send-step.service.js';
 import { ImportsProcessor } from '../imports/imports.processor.js';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
@@ -14,7 +26,14 @@ async function start(queues: readonly unknown[]): Promise<void> {
       JobCoverageCheck,
       MaintenanceProcessor,
       ImportsProcessor,
+      DeliveryProcessor,
       { provide: SERVED_QUEUES, useValue: queues },
+      // DeliveryProcessor's collaborators, never called here but to register its scheduler.
+      { provide: SystemDatabase, useValue: {} },
+      { provide: JobProducer, useValue: { schedule: () => Promise.resolve() } },
+      { provide: SendStepService, useValue: {} },
+      { provide: DeliveryMetrics, useValue: {} },
+      { provide: SERVICE_CONFIG, useValue: { delivery: { claimEveryMs: 1_000, concurrency: 1 } } },
       // Never queried here: the check only reads which jobs each processor handles.
       {
         provide: TenantDatabase,

@@ -1,5 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { createDataSource } from '@outreach/db';
+import {
+  deliveryQueue,
+  JobProducer,
+  QUEUE_PREFIX,
+  redisConnectionOptions,
+  type SendStepResult,
+} from '@outreach/jobs';
+import { Queue, QueueEvents } from 'bullmq';
 import { freePort, RedisServer, SmtpSink } from '@outreach/devstack';
 import { silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
@@ -462,5 +470,43 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
     expect(message?.error).toMatch(/^uncertain: /);
     expect(sink.countsByMessageId().get(messageId)).toBeUndefined();
     expect(await tasks(fixture)).toHaveLength(1);
+  });
+
+  it('a send job cannot reach another organisation’s task', async () => {
+    const victim = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
+    const attacker = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
+    const [enrollment = ''] = await enrollProspects(dataSource, victim, 1);
+    await inTenant(dataSource, victim.organisationId, (manager) =>
+      manager.query(
+        `UPDATE outreach.tasks SET due_at = now() + interval '1 day' WHERE enrollment_id = $1`,
+        [enrollment],
+      ),
+    );
+    const [task] = await tasks(victim);
+    const connection = redisConnectionOptions(redis.url);
+    const producer = new JobProducer({ connection });
+    const queue = new Queue(deliveryQueue.name, { connection, prefix: QUEUE_PREFIX });
+    const events = new QueueEvents(deliveryQueue.name, { connection, prefix: QUEUE_PREFIX });
+    try {
+      await events.waitUntilReady();
+      const { jobId } = await producer.enqueue(
+        deliveryQueue,
+        'send-step',
+        { organisationId: attacker.organisationId, taskId: task?.id ?? '' },
+        { jobId: `cross-${task?.id ?? ''}` },
+      );
+      const job = await queue.getJob(jobId);
+      const result = (await job?.waitUntilFinished(events, 20_000)) as SendStepResult;
+      expect(result).toEqual({ taskId: task?.id, outcome: 'stale', reason: 'no such task' });
+    } finally {
+      await events.close();
+      await queue.close();
+      await producer.close();
+    }
+    const [after] = await tasks(victim);
+    expect(after).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+    expect(
+      await select(dataSource, victim.organisationId, `SELECT 1 FROM outreach.messages`),
+    ).toHaveLength(0);
   });
 });
