@@ -29,6 +29,8 @@ export interface SmtpSinkBehaviour {
   dropAfterData?: number;
   /** The next n connections are destroyed before the greeting. */
   dropOnConnect?: number;
+  /** Every message is recorded at once but answered `250` only after this many ms (slow MTA). */
+  answerDelayMs?: number;
 }
 
 export interface SmtpSinkOptions {
@@ -136,6 +138,13 @@ export class SmtpSink {
           });
           if (sink.consume('dropAfterData')) {
             sink.destroySocket(session);
+            return;
+          }
+          const delay = sink.behaviour.answerDelayMs ?? 0;
+          if (delay > 0) {
+            setTimeout(() => {
+              callback(null, 'Ok: queued');
+            }, delay);
             return;
           }
           callback(null, 'Ok: queued');
