@@ -20,11 +20,20 @@ import { SendStepService } from './send-step.service.js';
 export const CLAIM_SCHEDULER_ID = 'claim-due-tasks';
 
 /**
+ * How often each worker upserts the scheduler again (idempotent: same id and period keep the
+ * next run). A Redis that restarted empty (flushed, failed over without persistence) loses it,
+ * and with it every claim: this brings it back within that time.
+ */
+export const CLAIM_SCHEDULER_REFRESH_MS = 5_000;
+
+/**
  * `outreach.delivery`: the scheduler and the sends.
  * - `claim-due-tasks`, every CLAIM_EVERY_MS by a BullMQ job scheduler: claims due tasks of every
  *   organisation (platform.claim_due_tasks: FOR UPDATE SKIP LOCKED, lease CLAIM_LEASE_SECONDS,
  *   owner WORKER_ID) and enqueues one `send-step` per task, `jobId` = task id. It claims again
  *   while batches come back full, for at most one period, so a backlog drains at SMTP speed.
+ *   Every worker upserts the scheduler at start and every CLAIM_SCHEDULER_REFRESH_MS after,
+ *   so a Redis that comes back empty gets it again.
  * - `send-step`: SendStepService, inside the task's tenant context.
  */
 @Processor(deliveryQueue.name)
@@ -34,6 +43,8 @@ export class DeliveryProcessor
 {
   readonly queue = deliveryQueue;
   private readonly owner: string;
+  private schedulerTimer: NodeJS.Timeout | undefined;
+  private schedulerFailing = false;
 
   protected readonly handlers: JobHandlers<typeof deliveryQueue> = {
     'claim-due-tasks': () => this.claimDueTasks(),
@@ -59,18 +70,36 @@ export class DeliveryProcessor
     } catch {
       // No BullMQ worker (module used without BullModule): nothing to tune.
     }
-    this.producer
-      .schedule(
+    void this.ensureScheduler();
+    this.schedulerTimer = setInterval(
+      () => void this.ensureScheduler(),
+      CLAIM_SCHEDULER_REFRESH_MS,
+    );
+    this.schedulerTimer.unref();
+  }
+
+  override async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.schedulerTimer);
+    await super.beforeApplicationShutdown();
+  }
+
+  /**
+   * Upserts the claim scheduler. With Redis down it fails (logged once per outage): BullMQ
+   * reconnects and the next refresh registers it.
+   */
+  private async ensureScheduler(): Promise<void> {
+    try {
+      await this.producer.schedule(
         deliveryQueue,
         'claim-due-tasks',
         {},
         { schedulerId: CLAIM_SCHEDULER_ID, everyMs: this.config.delivery.claimEveryMs },
-      )
-      .catch((error: unknown) => {
-        // Redis down at start: BullMQ reconnects; the next worker start (or this one's
-        // readiness) will show it. Sends resume once a scheduler exists.
-        this.logScheduler(error);
-      });
+      );
+      this.schedulerFailing = false;
+    } catch (error) {
+      if (!this.schedulerFailing) this.logScheduler(error);
+      this.schedulerFailing = true;
+    }
   }
 
   async claimDueTasks(): Promise<ClaimDueTasksResult> {
@@ -97,6 +126,7 @@ export class DeliveryProcessor
       enqueued += added.length;
       if (tasks.length < claimBatchSize || Date.now() - started >= claimEveryMs) break;
     }
+    this.metrics.claimRan();
     return { claimed, enqueued };
   }
 
