@@ -23,6 +23,9 @@ import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
  *   claimed task whose worker dies is claimed again after the lease);
  * - SMTP_POOL_CONNECTIONS (1-50, default 5), SMTP_TIMEOUT_MS (1000-300000, default 60000);
  * - WORKER_ID (default `<hostname>:<pid>`): the lease owner written on claimed tasks;
+ * - BULL_BOARD_USERNAME + BULL_BOARD_PASSWORD: the HTTP Basic login of Bull Board (`/queues`);
+ *   both or neither (one alone is an error); neither → the board is not mounted (404), in
+ *   every environment; in production the password must have at least 16 characters;
  * - LLM_BASE_URL + LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS, LLM_MAX_RETRIES: the LLM of prompt
  *   steps (`llm`, null when LLM_BASE_URL is unset; see src/llm/llm-config.ts).
  */
@@ -38,10 +41,13 @@ export const workerConfigSchema = z
     SMTP_POOL_CONNECTIONS: integer(1, 50, 5),
     SMTP_TIMEOUT_MS: integer(1_000, 300_000, 60_000),
     WORKER_ID: text().optional(),
+    BULL_BOARD_USERNAME: text().optional(),
+    BULL_BOARD_PASSWORD: text().optional(),
     ...llmEnvShape,
   })
   .superRefine((env, context) => {
     refineLlmEnv(env, context);
+    refineBoardEnv(env, context);
     if (env.NODE_ENV === 'production' && !env.MAILBOX_SECRET_KEYS) {
       context.addIssue({
         code: 'custom',
@@ -64,6 +70,43 @@ export const workerConfigSchema = z
       workerId: env.WORKER_ID ?? null,
     },
     llm: toLlmConfig(env),
+    bullBoard:
+      env.BULL_BOARD_USERNAME !== undefined && env.BULL_BOARD_PASSWORD !== undefined
+        ? { username: env.BULL_BOARD_USERNAME, password: env.BULL_BOARD_PASSWORD }
+        : null,
   }));
+
+/** Bull Board's login: both variables or neither; a long enough password in production. */
+function refineBoardEnv(
+  env: {
+    NODE_ENV: string;
+    BULL_BOARD_USERNAME?: string | undefined;
+    BULL_BOARD_PASSWORD?: string | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  const { BULL_BOARD_USERNAME: username, BULL_BOARD_PASSWORD: password } = env;
+  if (username !== undefined && password === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['BULL_BOARD_PASSWORD'],
+      message: 'required when BULL_BOARD_USERNAME is set (or unset both to disable Bull Board)',
+    });
+  }
+  if (password !== undefined && username === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['BULL_BOARD_USERNAME'],
+      message: 'required when BULL_BOARD_PASSWORD is set (or unset both to disable Bull Board)',
+    });
+  }
+  if (env.NODE_ENV === 'production' && password !== undefined && password.length < 16) {
+    context.addIssue({
+      code: 'custom',
+      path: ['BULL_BOARD_PASSWORD'],
+      message: 'must have at least 16 characters in production',
+    });
+  }
+}
 
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
