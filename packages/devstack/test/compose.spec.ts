@@ -15,7 +15,8 @@ interface Service {
   volumes?: string[];
   command?: string[];
 }
-const compose = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8')) as {
+// `merge`: the apps' environments extend shared anchors with `<<` (as docker compose does).
+const compose = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
 const services = compose.services;
@@ -82,6 +83,20 @@ describe('docker-compose.yaml', () => {
     for (const app of ['api', 'worker', 'tracker']) {
       expect(service(app).healthcheck?.test.join(' ')).toContain('/health/ready');
     }
+  });
+
+  it('gives the api and the worker what production mode requires, the same mailbox keys', () => {
+    const api = service('api').environment ?? {};
+    const worker = service('worker').environment ?? {};
+    for (const env of [api, worker]) expect(env.NODE_ENV).toBe('production');
+    for (const name of ['AUTH_JWT_SECRET', 'CURSOR_SECRET', 'MAILBOX_SECRET_KEYS']) {
+      expect(api[name]).toBeTruthy();
+    }
+    for (const name of ['TRACKER_PUBLIC_URL', 'BULL_BOARD_USERNAME', 'BULL_BOARD_PASSWORD']) {
+      expect(worker[name]).toBeTruthy();
+    }
+    expect(worker.MAILBOX_SECRET_KEYS).toBe(api.MAILBOX_SECRET_KEYS);
+    expect(service('tracker').environment?.MAILBOX_SECRET_KEYS).toBeUndefined();
   });
 
   it('health-checks redis and pgbouncer, and has backup and mailpit services', () => {
