@@ -68,6 +68,22 @@ const PROMPT_NEEDS: Record<string, NeedsText['need']> = {
 /** SMTP commands before the message content: a failure there means nothing was delivered. */
 const BEFORE_CONTENT = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/i;
 
+/**
+ * Whether a failed send may still have reached the server. Not after a reply (the server
+ * refused), nor when it failed at a command before the content. nodemailer names every
+ * connection that closed unexpectedly `ECONNECTION` at `CONN`, whatever the stage — also a
+ * close after the whole message went (the fault test's drop-after-DATA) — so that one counts
+ * as possibly delivered: never sent twice. (Drops before the greeting are retried by the pool
+ * and end without a command.)
+ */
+function mayHaveDelivered(error: SmtpSendError): boolean {
+  if (error.responseCode !== null) return false;
+  const cause: unknown = error.cause;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : null;
+  if (error.command === 'CONN' && code === 'ECONNECTION') return true;
+  return !BEFORE_CONTENT.test(error.command ?? '');
+}
+
 /** Attempts to record a send that went out, over about a minute (PostgreSQL restarting). */
 const RECORD_ATTEMPTS = 8;
 
@@ -349,7 +365,7 @@ export class SendStepService {
         });
       case 'transient':
       case 'protocol': {
-        const delivered = error.responseCode === null && !BEFORE_CONTENT.test(error.command ?? '');
+        const delivered = mayHaveDelivered(error);
         return this.transaction(async (repos, org) => {
           const current = await repos.sendTasks.context(org, taskId);
           if (!current || current.task.status !== 'running') {
