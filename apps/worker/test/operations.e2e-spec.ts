@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { HealthHttpServer } from '../src/health/health-http.server.js';
 import { createWorker } from '../src/worker.factory.js';
-import { startMain, type MainProcess } from './main-process.js';
+import { WorkerProcess } from './delivery/worker-process.js';
 import { enrollProspects, eventually, seedCampaign, select } from './delivery/engine-fixture.js';
 
 const LOGIN = { username: 'ops', password: 'a-long-board-password' };
@@ -173,15 +173,15 @@ describe('worker operations: /metrics and Bull Board (e2e)', () => {
   });
 
   describe('Bull Board (the built worker process)', () => {
-    let worker: MainProcess | undefined;
+    let worker: WorkerProcess | undefined;
 
     afterEach(async () => {
       await worker?.kill('SIGTERM');
       worker = undefined;
     });
 
-    const startWithBoard = async (): Promise<MainProcess> => {
-      worker = await startMain({
+    const startWithBoard = async (): Promise<WorkerProcess> => {
+      worker = await WorkerProcess.start({
         DATABASE_URL: database.appUrl,
         REDIS_URL: redis.url,
         BULL_BOARD_USERNAME: LOGIN.username,

@@ -3,7 +3,7 @@ import { freePort, RedisServer, SmtpSink } from '@outreach/devstack';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { DataSource } from 'typeorm';
 import { enrollProspects, seedCampaign, select } from './delivery/engine-fixture.js';
-import { startMain, type MainProcess } from './main-process.js';
+import { WorkerProcess } from './delivery/worker-process.js';
 
 const ANSWER_DELAY_MS = 3_000;
 const PROSPECTS = 5;
@@ -18,7 +18,7 @@ describe('worker SIGTERM with sends in flight (process, PostgreSQL 18, Redis, SM
   let dataSource: DataSource;
   let redis: RedisServer;
   let sink: SmtpSink;
-  let worker: MainProcess | undefined;
+  let worker: WorkerProcess | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -39,7 +39,7 @@ describe('worker SIGTERM with sends in flight (process, PostgreSQL 18, Redis, SM
 
   it('lets every in-flight send finish: sent in PostgreSQL, received once, clean exit', async () => {
     sink.setBehaviour({ answerDelayMs: ANSWER_DELAY_MS });
-    worker = await startMain({
+    worker = await WorkerProcess.start({
       DATABASE_URL: database.appUrl,
       REDIS_URL: redis.url,
       CLAIM_EVERY_MS: '200',
@@ -66,7 +66,7 @@ describe('worker SIGTERM with sends in flight (process, PostgreSQL 18, Redis, SM
     // Nest re-raises the signal after a clean close; `code 1` would be the shutdown timeout.
     expect(['SIGTERM', 'code 0']).toContain(exit);
     expect(tookMs).toBeLessThan(30_000);
-    expect(worker.log()).not.toMatch(/shutdown timed out/);
+    expect(worker.log).not.toMatch(/shutdown timed out/);
 
     const after = await messages();
     expect(after.map((message) => message.status)).toEqual(Array(PROSPECTS).fill('sent'));
