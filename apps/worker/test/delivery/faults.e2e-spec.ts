@@ -148,8 +148,8 @@ describe('sequence engine faults (worker processes, PostgreSQL 18, Redis, SMTP)'
       const result = await settled(dataSource, fixture, TASKS, 120_000);
       expect(result.others).toEqual([]);
       expect(result.completed + result.uncertain).toBe(TASKS);
-      // The dead worker left its in-flight messages `sending`: without IMAP they end uncertain.
-      expect(result.uncertain).toBeGreaterThanOrEqual(1);
+      // What the dead worker left `sending` ends uncertain (without IMAP): how many depends on
+      // the instant of the kill (zero when it fell between two sends), so only the sum is fixed.
       expectNeverTwice(sink, result);
       expect(survivor.log).not.toMatch(/"level":(50|60)/);
     }, 180_000);
