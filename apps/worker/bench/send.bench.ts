@@ -1,0 +1,244 @@
+/*
+ * Send bench: 20,000 e-mails end to end — due tasks in PostgreSQL 18 (behind pgBouncer in
+ * transaction mode, as in production) → the claim scheduler → BullMQ (its own Redis) → render →
+ * SMTP into a local smtp-server sink — by the built worker as a real process, beside the bare
+ * nodemailer → sink ceiling (pooled transport, the worker's SMTP_POOL_CONNECTIONS and
+ * DELIVERY_CONCURRENCY, its client a process of its own as the worker is) measured in the same run. Prints sends/s of both and their ratio,
+ * duplicates counted at the sink (by Message-ID and by recipient), the tasks' outcomes and the
+ * claim-to-send p95 from the worker's `outreach_claim_to_send_seconds` histogram (/metrics,
+ * interpolated in its bucket as Prometheus' histogram_quantile does). Numbers only: no assertion.
+ *
+ *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 DELIVERY_CONCURRENCY=20
+ *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200)
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDataSource } from '@outreach/db';
+import { migrateDatabase } from '@outreach/db/migrator';
+import {
+  PgBouncerServer,
+  PostgresServer,
+  RedisServer,
+  SmtpSink,
+  freePort,
+} from '@outreach/devstack';
+import { enrollProspects, seedCampaign, select } from '../test/delivery/engine-fixture.js';
+
+const MAILS = Number(process.env.BENCH_MAILS ?? 20_000);
+const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
+const POOL = process.env.SMTP_POOL_CONNECTIONS ?? '5';
+const BATCH = process.env.CLAIM_BATCH_SIZE ?? '200';
+const EVERY = process.env.CLAIM_EVERY_MS ?? '200';
+const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
+const AUTH = { username: 'sink-user', password: 'sink-password' };
+const APP_USER = 'outreach_app_user';
+
+/**
+ * The bare client of the ceiling, as a process of its own (as the worker is): the same number
+ * of mails through one pooled nodemailer transport, `concurrency` sends in flight. Prints seconds.
+ */
+const CEILING_CLIENT = `
+import nodemailer from 'nodemailer';
+const [port, mails, pool, concurrency] = process.argv.slice(1).map(Number);
+const transport = nodemailer.createTransport({
+  host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true,
+  maxConnections: pool, maxMessages: 100,
+  auth: { user: 'sink-user', pass: 'sink-password' },
+});
+const body = 'Bonjour Claire,\\n\\nUn mot pour Dupont & Fils.\\n\\nSe désinscrire : https://t.example/u/x';
+let next = 0;
+const started = process.hrtime.bigint();
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (next < mails) {
+    const n = ++next;
+    await transport.sendMail({
+      from: '"Sophie Martin" <sophie@bench.example.com>',
+      to: 'claire.' + n + '@dupont' + n + '.example.fr',
+      subject: 'Bonjour Claire',
+      text: body,
+      html: '<p>' + body + '</p><img src="https://t.example/p/x.gif" alt="">',
+      messageId: '<bench-' + n + '@bench.example.com>',
+    });
+  }
+}));
+console.log(Number(process.hrtime.bigint() - started) / 1e9);
+transport.close();
+`;
+
+/** The bare ceiling: nodemailer → the same kind of sink, no engine. */
+async function ceiling(): Promise<{ perSecond: number; duplicates: number }> {
+  const sink = await SmtpSink.start({ auth: AUTH });
+  const seconds = await new Promise<number>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        CEILING_CLIENT,
+        String(sink.port),
+        String(MAILS),
+        POOL,
+        CONCURRENCY,
+      ],
+      {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      if (code === 0) resolve(Number(out.trim()));
+      else reject(new Error(`the ceiling client exited with ${String(code)}`));
+    });
+  });
+  await sink.waitForCount(MAILS, 60_000);
+  const duplicates = sink.duplicates().length;
+  await sink.stop();
+  return { perSecond: MAILS / seconds, duplicates };
+}
+
+/** p95 of a Prometheus histogram in the text format, interpolated within its bucket. */
+function histogramQuantile(text: string, name: string, q: number): number | null {
+  const buckets: Array<[number, number]> = [];
+  for (const line of text.split('\n')) {
+    const match = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\S+)$`).exec(line);
+    if (match?.[1] && match[2]) buckets.push([Number(match[1]), Number(match[2])]);
+  }
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const rank = q * total;
+  let previous: [number, number] = [0, 0];
+  for (const bucket of buckets) {
+    if (bucket[1] >= rank) {
+      if (!Number.isFinite(bucket[0])) return previous[0];
+      const inBucket = bucket[1] - previous[1];
+      return previous[0] + (bucket[0] - previous[0]) * ((rank - previous[1]) / (inBucket || 1));
+    }
+    previous = bucket;
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the worker's build first`);
+  const root = mkdtempSync(join(tmpdir(), 'worker-send-bench-'));
+  chmodSync(root, 0o755); // the servers run as an unprivileged user when we are root
+  const postgres = new PostgresServer({
+    dataDir: join(root, 'pgdata'),
+    port: await freePort(),
+    settings: { fsync: 'off', synchronous_commit: 'off', max_connections: 200 },
+  });
+  const redis = new RedisServer({ port: await freePort(), dir: root });
+  const bouncer = new PgBouncerServer({
+    port: await freePort(),
+    dir: join(root, 'pgbouncer'),
+    postgres: { host: '127.0.0.1', port: postgres.port },
+    users: [{ name: APP_USER, password: APP_USER }],
+  });
+  let stopWorker = (): void => undefined;
+  const sink = await SmtpSink.start({ auth: AUTH });
+  try {
+    await postgres.start();
+    await postgres.query('CREATE DATABASE outreach');
+    await migrateDatabase(postgres.url('outreach'));
+    await postgres.query(`CREATE ROLE ${APP_USER} LOGIN PASSWORD '${APP_USER}'`);
+    await postgres.query(`GRANT outreach_app TO ${APP_USER}`);
+    await redis.start();
+    await bouncer.start();
+    const direct = `postgres://${APP_USER}:${APP_USER}@127.0.0.1:${postgres.port}/outreach`;
+    const pooled = `postgres://${APP_USER}:${APP_USER}@127.0.0.1:${bouncer.port}/outreach`;
+
+    console.log(`send bench: ${MAILS} mails, concurrency ${CONCURRENCY}, SMTP pool ${POOL}`);
+    const bare = await ceiling();
+    console.log(
+      `bare nodemailer → smtp-server: ${bare.perSecond.toFixed(0)} mails/s (duplicates ${bare.duplicates})`,
+    );
+
+    const dataSource = createDataSource({ url: direct, applicationName: 'send-bench' });
+    await dataSource.initialize();
+    const fixture = await seedCampaign(
+      dataSource,
+      { smtpPort: sink.port, dailyCap: 100_000, minSpacingSeconds: 0 },
+      [{}],
+      { dailyLimit: 100_000 },
+    );
+    // In chunks: one statement for 20,000 prospects outlasts the statement timeout.
+    for (let seeded = 0; seeded < MAILS; seeded += 2_000) {
+      const offset = seeded;
+      await enrollProspects(dataSource, fixture, Math.min(2_000, MAILS - seeded), {
+        email: (index) => `claire.${offset + index}@dupont${offset + index}.example.fr`,
+      });
+    }
+
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: pooled,
+        REDIS_URL: redis.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DELIVERY_CONCURRENCY: CONCURRENCY,
+        SMTP_POOL_CONNECTIONS: POOL,
+        CLAIM_BATCH_SIZE: BATCH,
+        CLAIM_EVERY_MS: EVERY,
+        TRACKER_PUBLIC_URL: 'https://t.example.test',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    stopWorker = () => child.kill('SIGTERM');
+    const started = process.hrtime.bigint();
+    await sink.waitForCount(MAILS, 30 * 60_000);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const perSecond = MAILS / seconds;
+
+    // Let the last records land, then read the outcomes and the worker's histogram.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const outcomes = await select<{ status: string; count: string }>(
+      dataSource,
+      fixture.organisationId,
+      `SELECT status, count(*) AS count FROM outreach.tasks GROUP BY status ORDER BY status`,
+    );
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((response) => (response.ok ? response.text() : ''))
+      .catch(() => '');
+    const p95 = histogramQuantile(metrics, 'outreach_claim_to_send_seconds', 0.95);
+    const recipients = new Map<string, number>();
+    for (const mail of sink.received) {
+      for (const to of mail.to) recipients.set(to, (recipients.get(to) ?? 0) + 1);
+    }
+    const twice = [...recipients.values()].filter((count) => count > 1).length;
+    await dataSource.destroy();
+
+    console.log(
+      `engine (worker process, pgBouncer): ${perSecond.toFixed(0)} mails/s in ${seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `ratio engine / ceiling: ${(perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.5)`,
+    );
+    console.log(
+      `duplicates at the sink: ${sink.duplicates().length} by Message-ID, ${twice} by recipient (target 0)`,
+    );
+    console.log(`tasks: ${outcomes.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+    console.log(
+      `claim-to-send p95: ${p95 === null ? 'n/a (no /metrics histogram)' : `${p95.toFixed(2)} s`} ` +
+        '(outreach_claim_to_send_seconds: send job enqueued → send job done)',
+    );
+  } finally {
+    stopWorker();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sink.stop();
+    if (bouncer.running) await bouncer.stop();
+    await redis.stop();
+    if (postgres.running) await postgres.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
