@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deliveryQueue } from './delivery.queue.js';
 import { importsQueue } from './imports.queue.js';
 import { maintenanceQueue } from './maintenance.queue.js';
 import {
@@ -74,10 +75,14 @@ describe('job kinds', () => {
     expect(ALL_QUEUES.map((queue) => queue.name)).toEqual([
       'outreach.maintenance',
       'outreach.imports',
+      'outreach.delivery',
     ]);
     expect(Object.keys(maintenanceQueue.jobs)).toEqual(['heartbeat', 'system-heartbeat']);
     expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);
     expect(jobKind(importsQueue, 'process-import')).toBe('tenant');
+    expect(Object.keys(deliveryQueue.jobs)).toEqual(['claim-due-tasks', 'send-step']);
+    expect(jobKind(deliveryQueue, 'claim-due-tasks')).toBe('system');
+    expect(jobKind(deliveryQueue, 'send-step')).toBe('tenant');
   });
 });
 
