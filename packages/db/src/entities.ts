@@ -1,6 +1,7 @@
 import { Company } from './crm/company.entity.js';
 import { Person } from './crm/person.entity.js';
 import { Position } from './crm/position.entity.js';
+import { DailySend } from './delivery/daily-send.entity.js';
 import { Mailbox } from './delivery/mailbox.entity.js';
 import { Suppression } from './delivery/suppression.entity.js';
 import { Organisation } from './iam/organisation.entity.js';
@@ -42,6 +43,7 @@ export const ENTITIES = [
   MessageOpenStats,
   Mailbox,
   Suppression,
+  DailySend,
   Import,
   ImportRow,
   ImportRowError,

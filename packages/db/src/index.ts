@@ -84,6 +84,7 @@ export type {
 } from './repositories/open-stats.repository.js';
 export { SendTaskRepository } from './repositories/send-task.repository.js';
 export { newTrackingToken } from './tracking/tracking-token.js';
+export { DailySend } from './delivery/daily-send.entity.js';
 export type {
   SendTaskContext,
   SendMailbox,

@@ -112,11 +112,11 @@ export class SendStepService {
   ) {}
 
   async send(taskId: string): Promise<SendStepResult> {
-    let prepared = await this.transaction((repos, org) => this.prepare(repos, org, taskId, null));
+    let prepared = await this.prepareOrDefer(taskId, null);
     if (prepared.kind === 'needs-text') {
       const written = await this.write(taskId, prepared);
       if ('outcome' in written) return this.finished(written);
-      prepared = await this.transaction((repos, org) => this.prepare(repos, org, taskId, written));
+      prepared = await this.prepareOrDefer(taskId, written);
     }
     switch (prepared.kind) {
       case 'done':
@@ -127,6 +127,19 @@ export class SendStepService {
         throw new Error(`task ${taskId}: the LLM's text was not used`);
       case 'send':
         return this.finished(await this.deliver(prepared));
+    }
+  }
+
+  /** prepare() in a transaction; a cap reached rolls it back and defers the task instead. */
+  private async prepareOrDefer(taskId: string, generated: Generated | null): Promise<Prepared> {
+    try {
+      return await this.transaction((repos, org) => this.prepare(repos, org, taskId, generated));
+    } catch (error) {
+      if (!(error instanceof CapReached)) throw error;
+      await this.transaction((repos, org) =>
+        repos.sendTasks.defer(org, taskId, error.until, error.reason),
+      );
+      return done(taskId, 'deferred', error.reason);
     }
   }
 
@@ -210,19 +223,6 @@ export class SendStepService {
       return done(taskId, 'skipped', error.message);
     }
 
-    await repos.sendTasks.lockMailbox(org, mailbox.id);
-    const day = capDay(context, now);
-    const counts = await repos.sendTasks.sendCounts(org, {
-      mailboxId: mailbox.id,
-      campaignId: context.campaign.id,
-      mailboxSince: day.start,
-      campaignSince: day.start,
-    });
-    const capped = capsGate(context, mailbox, verdict.window, counts, new Date());
-    if (capped) {
-      await repos.sendTasks.defer(org, taskId, capped.until, capped.reason);
-      return done(taskId, 'deferred', capped.reason);
-    }
     const messageId = existing?.messageId ?? newMessageId(mailbox.emailAddress);
     const written = await repos.sendTasks.writeSending(org, {
       taskId,
@@ -241,6 +241,15 @@ export class SendStepService {
       variantId: source.variantId,
       token,
     });
+    // Caps last, so that the mailbox's lock is held only for them and the commit: the day's
+    // counters under the lock, then one more send counted — or the whole write rolled back.
+    await repos.sendTasks.lockMailbox(org, mailbox.id);
+    const day = capDay(context, now).date;
+    const scope = { mailboxId: mailbox.id, campaignId: context.campaign.id, day };
+    const counts = await repos.sendTasks.sendCounts(org, scope);
+    const capped = capsGate(context, mailbox, verdict.window, counts, new Date());
+    if (capped) throw new CapReached(capped.until, capped.reason);
+    await repos.sendTasks.countSend(org, scope);
     return {
       kind: 'send',
       context,
@@ -620,6 +629,18 @@ export class SendStepService {
     return this.tenants.transaction(({ repositories, organisationId }) =>
       work(repositories, organisationId),
     );
+  }
+}
+
+/** A cap or the spacing stops this send: thrown to roll the message's write back. */
+class CapReached extends Error {
+  override readonly name = 'CapReached';
+
+  constructor(
+    readonly until: Date,
+    readonly reason: string,
+  ) {
+    super(reason);
   }
 }
 

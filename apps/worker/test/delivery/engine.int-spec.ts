@@ -381,6 +381,37 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
     expect(messages).toHaveLength(0);
   });
 
+  it('stops at the mailbox’s daily cap and waits for the next day’s opening, without using attempts', async () => {
+    const fixture = await seedCampaign(dataSource, { smtpPort: sink.port, dailyCap: 2 }, [{}]);
+    await enrollProspects(dataSource, fixture, 4);
+    const rows = await eventually(
+      async () => {
+        const found = await tasks(fixture);
+        const sent = found.filter((task) => task.status === 'completed').length;
+        const waiting = found.filter((task) => task.last_error?.startsWith('waiting: mailbox'));
+        return sent === 2 && waiting.length === 2 ? found : undefined;
+      },
+      20_000,
+      'two sends and two tasks waiting for tomorrow',
+    );
+    for (const task of rows.filter((row) => row.status === 'pending')) {
+      expect(task.attempts).toBe(0);
+      expect(task.last_error).toMatch(/sent its 2 e-mails of \d{4}-\d{2}-\d{2}/);
+      const tomorrow = new Date();
+      tomorrow.setUTCHours(24, 0, 0, 0);
+      expect(new Date(task.next_attempt_at ?? 0).getTime()).toBe(tomorrow.getTime());
+    }
+    const [counter] = await select<{ sends: number }>(
+      dataSource,
+      fixture.organisationId,
+      `SELECT sends FROM delivery.daily_sends`,
+    );
+    expect(counter?.sends).toBe(2);
+    expect(
+      await select(dataSource, fixture.organisationId, `SELECT 1 FROM outreach.messages`),
+    ).toHaveLength(2);
+  });
+
   it('assigns A/B variants once per enrollment by weight and sends each variant’s content', async () => {
     const fixture = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
     const [experiment] = await inTenant(dataSource, fixture.organisationId, async (manager) => {

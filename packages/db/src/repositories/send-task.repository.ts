@@ -351,30 +351,26 @@ export class SendTaskRepository {
   }
 
   /**
-   * Outbound messages the mailbox wrote since `mailboxSince` (every campaign), those of
-   * `campaignId` since `campaignSince`, and the mailbox's latest. A message counts from the moment
-   * it is written (sending), failed ones do not.
+   * The day's sends of the mailbox (every campaign) and of the campaign, and the mailbox's latest
+   * send (today's or yesterday's), from delivery.daily_sends. Read under lockMailbox, then
+   * `countSend`: three index lookups, whatever the volume.
    */
   async sendCounts(
     organisationId: OrganisationId,
-    input: { mailboxId: string; campaignId: string; mailboxSince: Date; campaignSince: Date },
+    input: { mailboxId: string; campaignId: string; day: string },
   ): Promise<SendCounts> {
     const rows = await runQuery<
       Array<{ mailbox_sends: number; campaign_sends: number; last_send_at: Date | null }>
     >(
       this.#manager,
-      `SELECT count(*) FILTER (WHERE m.created_at >= $3)::int AS mailbox_sends,
-              count(*) FILTER (WHERE m.created_at >= $5 AND e.campaign_id = $4)::int AS campaign_sends,
-              (SELECT max(l.created_at) FROM outreach.messages l
-                WHERE l.organisation_id = $1 AND l.mailbox_id = $2 AND l.direction = 'outbound'
-                  AND l.status IN ('sending', 'sent', 'bounced')) AS last_send_at
-         FROM outreach.messages m
-         LEFT JOIN outreach.campaign_enrollments e
-           ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
-        WHERE m.organisation_id = $1 AND m.mailbox_id = $2 AND m.direction = 'outbound'
-          AND m.created_at >= least($3::timestamptz, $5::timestamptz)
-          AND m.status IN ('sending', 'sent', 'bounced')`,
-      [organisationId, input.mailboxId, input.mailboxSince, input.campaignId, input.campaignSince],
+      `SELECT (SELECT coalesce(sum(sends), 0)::int FROM delivery.daily_sends
+                WHERE organisation_id = $1 AND mailbox_id = $2 AND day = $4::date) AS mailbox_sends,
+              (SELECT coalesce(sum(sends), 0)::int FROM delivery.daily_sends
+                WHERE organisation_id = $1 AND campaign_id = $3 AND day = $4::date) AS campaign_sends,
+              (SELECT max(last_send_at) FROM delivery.daily_sends
+                WHERE organisation_id = $1 AND mailbox_id = $2
+                  AND day BETWEEN $4::date - 1 AND $4::date) AS last_send_at`,
+      [organisationId, input.mailboxId, input.campaignId, input.day],
     );
     const row = rows[0];
     return {
@@ -382,6 +378,22 @@ export class SendTaskRepository {
       campaignSends: row?.campaign_sends ?? 0,
       lastMailboxSendAt: row?.last_send_at ? new Date(row.last_send_at) : null,
     };
+  }
+
+  /** Counts one send of the mailbox for the campaign on the day (after sendCounts, same lock). */
+  async countSend(
+    organisationId: OrganisationId,
+    input: { mailboxId: string; campaignId: string; day: string },
+  ): Promise<void> {
+    await runQuery(
+      this.#manager,
+      `INSERT INTO delivery.daily_sends
+              (organisation_id, mailbox_id, campaign_id, day, sends, last_send_at)
+       VALUES ($1, $2, $3, $4::date, 1, now())
+       ON CONFLICT (organisation_id, mailbox_id, day, campaign_id)
+       DO UPDATE SET sends = delivery.daily_sends.sends + 1, last_send_at = now()`,
+      [organisationId, input.mailboxId, input.campaignId, input.day],
+    );
   }
 
   /**

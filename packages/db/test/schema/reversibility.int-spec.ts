@@ -53,7 +53,7 @@ describe('reversibility', () => {
       const migrated = await catalogSnapshot(client);
       // Not vacuous: the snapshot sees the 17 core, 2 delivery and 3 imports tables, their
       // columns, indexes and triggers.
-      expect(migrated.filter((line) => line.startsWith('relation '))).toHaveLength(22);
+      expect(migrated.filter((line) => line.startsWith('relation '))).toHaveLength(23);
       expect(migrated.filter((line) => line.startsWith('index ')).length).toBeGreaterThan(60);
       expect(migrated.filter((line) => line.startsWith('trigger ')).length).toBeGreaterThan(14);
       const history = await historyRows(client);

@@ -123,7 +123,7 @@ describe('schema layout', () => {
         ORDER BY 1`,
       [DATA_SCHEMAS],
     );
-    expect(rows).toHaveLength(22);
+    expect(rows).toHaveLength(23);
     for (const row of rows) {
       expect({ table: row.table, definition: row.definition }).toEqual({
         table: row.table,
