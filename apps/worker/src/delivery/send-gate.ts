@@ -141,6 +141,41 @@ export function capDay(
 }
 
 /**
+ * Sends left before the nearest cap today: the mailbox's allowance (daily cap, warm-up ramp) and
+ * the campaign's daily limit, minus what was counted.
+ */
+export function capsHeadroom(
+  context: SendTaskContext,
+  mailbox: SendMailbox,
+  counts: SendCounts,
+  now: Date,
+): number {
+  const allowance = mailboxDailyAllowance(
+    mailbox.dailyCap,
+    warmupOf(mailbox),
+    capDay(context, now).date,
+  );
+  return Math.min(
+    allowance - counts.mailboxSends,
+    context.campaign.dailyLimit - counts.campaignSends,
+  );
+}
+
+function warmupOf(mailbox: SendMailbox) {
+  return mailbox.warmupStartPerDay !== null &&
+    mailbox.warmupIncrementPerDay !== null &&
+    mailbox.warmupTargetPerDay !== null &&
+    mailbox.warmupStartedOn !== null
+    ? {
+        startPerDay: mailbox.warmupStartPerDay,
+        incrementPerDay: mailbox.warmupIncrementPerDay,
+        targetPerDay: mailbox.warmupTargetPerDay,
+        startedOn: mailbox.warmupStartedOn,
+      }
+    : null;
+}
+
+/**
  * The limits checked under the mailbox lock, with the day's counts: the mailbox's daily cap and
  * warm-up ramp, the campaign's daily limit (both until the campaign's local midnight, then the
  * next opening of the window), and the mailbox's minimum spacing with jitter. Null: send now.
@@ -154,18 +189,7 @@ export function capsGate(
   random: () => number = Math.random,
 ): { until: Date; reason: string } | null {
   const day = capDay(context, now);
-  const warmup =
-    mailbox.warmupStartPerDay !== null &&
-    mailbox.warmupIncrementPerDay !== null &&
-    mailbox.warmupTargetPerDay !== null &&
-    mailbox.warmupStartedOn !== null
-      ? {
-          startPerDay: mailbox.warmupStartPerDay,
-          incrementPerDay: mailbox.warmupIncrementPerDay,
-          targetPerDay: mailbox.warmupTargetPerDay,
-          startedOn: mailbox.warmupStartedOn,
-        }
-      : null;
+  const warmup = warmupOf(mailbox);
   const allowance = mailboxDailyAllowance(mailbox.dailyCap, warmup, day.date);
   if (counts.mailboxSends >= allowance) {
     return {

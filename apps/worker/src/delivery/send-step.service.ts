@@ -32,7 +32,15 @@ import {
   type Generated,
   type MailContent,
 } from './mail-content.js';
-import { capDay, capsGate, gate, RECHECK_MS, windowOf, type ExitReason } from './send-gate.js';
+import {
+  capDay,
+  capsGate,
+  capsHeadroom,
+  gate,
+  RECHECK_MS,
+  windowOf,
+  type ExitReason,
+} from './send-gate.js';
 
 /** A claimed task, checked and written (status sending), ready for SMTP. */
 interface ReadyToSend {
@@ -82,6 +90,18 @@ function mayHaveDelivered(error: SmtpSendError): boolean {
   const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : null;
   if (error.command === 'CONN' && code === 'ECONNECTION') return true;
   return !BEFORE_CONTENT.test(error.command ?? '');
+}
+
+/**
+ * Sends left before a cap above which the unlocked count is trusted: more sends of one mailbox
+ * than this in flight at once (uncommitted) could overshoot a cap; every process runs at most
+ * DELIVERY_CONCURRENCY (≤ 200) sends, so five workers on one mailbox stay within it.
+ */
+export const UNLOCKED_HEADROOM = 1_000;
+
+/** The counter row (0-15) a task's send is counted in: the task id's last hex digit. */
+function shardOf(taskId: string): number {
+  return Number.parseInt(taskId.slice(-1), 16) || 0;
 }
 
 /** Attempts to record a send that went out, over about a minute (PostgreSQL restarting). */
@@ -241,15 +261,23 @@ export class SendStepService {
       variantId: source.variantId,
       token,
     });
-    // Caps last, so that the mailbox's lock is held only for them and the commit: the day's
-    // counters under the lock, then one more send counted — or the whole write rolled back.
-    await repos.sendTasks.lockMailbox(org, mailbox.id);
+    // Caps last, in the same transaction: the day's counters, then one more send counted — or
+    // the whole write rolled back. Far from every cap and without spacing, committed counts
+    // suffice and sends of one mailbox commit in parallel (counter shards); otherwise the
+    // mailbox's lock makes the count exact and is held only for it and the commit.
     const day = capDay(context, now).date;
     const scope = { mailboxId: mailbox.id, campaignId: context.campaign.id, day };
-    const counts = await repos.sendTasks.sendCounts(org, scope);
+    let counts = await repos.sendTasks.sendCounts(org, scope);
+    if (
+      mailbox.minSpacingSeconds > 0 ||
+      capsHeadroom(context, mailbox, counts, now) <= UNLOCKED_HEADROOM
+    ) {
+      await repos.sendTasks.lockMailbox(org, mailbox.id);
+      counts = await repos.sendTasks.sendCounts(org, scope);
+    }
     const capped = capsGate(context, mailbox, verdict.window, counts, new Date());
     if (capped) throw new CapReached(capped.until, capped.reason);
-    await repos.sendTasks.countSend(org, scope);
+    await repos.sendTasks.countSend(org, { ...scope, shard: shardOf(taskId) });
     return {
       kind: 'send',
       context,

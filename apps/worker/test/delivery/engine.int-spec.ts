@@ -404,7 +404,7 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
     const [counter] = await select<{ sends: number }>(
       dataSource,
       fixture.organisationId,
-      `SELECT sends FROM delivery.daily_sends`,
+      `SELECT sum(sends)::int AS sends FROM delivery.daily_sends`,
     );
     expect(counter?.sends).toBe(2);
     expect(

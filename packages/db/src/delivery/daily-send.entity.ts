@@ -21,6 +21,10 @@ export class DailySend extends MutableTenantEntity {
   @Col('day', 'date')
   day!: string;
 
+  /** 0-15 (from the task id): increments of a busy mailbox spread over 16 rows. */
+  @Col('shard', 'smallint')
+  shard!: number;
+
   @Col('sends', 'integer')
   sends!: number;
 
