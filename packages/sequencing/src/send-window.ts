@@ -44,7 +44,7 @@ export function effectiveWindow(
   if (
     prospectTimezone === null ||
     prospectTimezone === window.timezone ||
-    !IANAZone.isValidZone(prospectTimezone)
+    !isValidZone(prospectTimezone)
   ) {
     return window;
   }
@@ -200,8 +200,24 @@ function parseWindow(window: SendingWindow): ParsedWindow {
   };
 }
 
+/**
+ * Whether `timezone` is an IANA zone, remembered: luxon answers by building an
+ * Intl.DateTimeFormat, which costs more than the rest of a send's date arithmetic together.
+ * The set of zone names is small and fixed, so the cache is bounded.
+ */
+const ZONE_VALIDITY = new Map<string, boolean>();
+
+function isValidZone(timezone: string): boolean {
+  let valid = ZONE_VALIDITY.get(timezone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(timezone);
+    if (ZONE_VALIDITY.size < 10_000) ZONE_VALIDITY.set(timezone, valid);
+  }
+  return valid;
+}
+
 function parseZone(timezone: string): IANAZone {
-  if (!IANAZone.isValidZone(timezone)) {
+  if (!isValidZone(timezone)) {
     throw new InvalidSendingWindowError(
       `sending window timezone must be an IANA time zone such as Europe/Paris (got ${JSON.stringify(timezone)})`,
     );

@@ -170,3 +170,96 @@ COMMENT ON FUNCTION delivery.send_task_context(uuid, uuid) IS
   'The sequence engine''s context of one task as JSON (NULL when not found in this organisation), the task row locked FOR UPDATE; SECURITY INVOKER, plan cached per server connection.';
 REVOKE EXECUTE ON FUNCTION delivery.send_task_context(uuid, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION delivery.send_task_context(uuid, uuid) TO outreach_app;
+
+-- The two writes of every send, as functions for the same reason (plans cached per server
+-- connection). write_sending: the task's message with status `sending` (a new row, or the task's
+-- `queued` one from an attempt that did not go out) and its pixel, committed before SMTP; returns
+-- the message row and its pixel / unsubscribe token (p_token, or the one an earlier attempt stored).
+CREATE FUNCTION delivery.write_sending(
+  p_organisation_id uuid, p_task_id uuid, p_enrollment_id uuid, p_position_id uuid,
+  p_experiment_id uuid, p_variant_id uuid, p_mailbox_id uuid, p_from_email text, p_from_name text,
+  p_to_email text, p_subject text, p_body_text text, p_body_html text, p_message_id text,
+  p_in_reply_to text, p_token text)
+RETURNS TABLE (message_row_id uuid, pixel_token text)
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_id uuid;
+  v_token text;
+BEGIN
+  INSERT INTO outreach.messages AS m
+         (organisation_id, direction, status, enrollment_id, task_id, position_id,
+          step_experiment_id, variant_id, mailbox_id, from_email, from_name, to_email,
+          subject, body_text, body_html, message_id, in_reply_to, error)
+  VALUES (p_organisation_id, 'outbound', 'sending', p_enrollment_id, p_task_id, p_position_id,
+          p_experiment_id, p_variant_id, p_mailbox_id, p_from_email, p_from_name, p_to_email,
+          p_subject, p_body_text, p_body_html, p_message_id, p_in_reply_to, NULL)
+  ON CONFLICT (organisation_id, task_id) DO UPDATE
+     SET status = 'sending', step_experiment_id = EXCLUDED.step_experiment_id,
+         variant_id = EXCLUDED.variant_id, mailbox_id = EXCLUDED.mailbox_id,
+         from_email = EXCLUDED.from_email, from_name = EXCLUDED.from_name,
+         to_email = EXCLUDED.to_email, subject = EXCLUDED.subject,
+         body_text = EXCLUDED.body_text, body_html = EXCLUDED.body_html,
+         message_id = EXCLUDED.message_id, in_reply_to = EXCLUDED.in_reply_to, error = NULL,
+         created_at = now()
+   WHERE m.status = 'queued'
+  RETURNING m.id INTO v_id;
+  IF v_id IS NULL THEN
+    RAISE EXCEPTION 'task % already has a message that is not queued', p_task_id;
+  END IF;
+  INSERT INTO tracking.pixels (organisation_id, message_id, token)
+  VALUES (p_organisation_id, v_id, p_token)
+  ON CONFLICT (organisation_id, message_id) DO NOTHING
+  RETURNING token INTO v_token;
+  IF v_token IS NULL THEN
+    SELECT p.token INTO v_token FROM tracking.pixels p
+     WHERE p.organisation_id = p_organisation_id AND p.message_id = v_id;
+  END IF;
+  RETURN QUERY SELECT v_id, v_token;
+END;
+$$;
+COMMENT ON FUNCTION delivery.write_sending(uuid, uuid, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text, text, text, text) IS
+  'The sequence engine''s message (status sending) and pixel of a task, before SMTP; SECURITY INVOKER, plan cached per server connection.';
+
+-- record_sent: the message went out: `sent`, the task completed, the enrollment moved to the next
+-- step with its task due at p_next_due_at, or completed after the last step.
+CREATE FUNCTION delivery.record_sent(
+  p_organisation_id uuid, p_task_id uuid, p_message_row_id uuid, p_enrollment_id uuid,
+  p_campaign_id uuid, p_sent_at timestamptz, p_next_step_id uuid, p_next_due_at timestamptz)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+AS $$
+BEGIN
+  UPDATE outreach.messages SET status = 'sent', sent_at = p_sent_at, error = NULL
+   WHERE organisation_id = p_organisation_id AND id = p_message_row_id;
+  UPDATE outreach.tasks
+     SET status = 'completed', locked_by = NULL, locked_until = NULL, completed_at = now()
+   WHERE organisation_id = p_organisation_id AND id = p_task_id;
+  IF p_next_step_id IS NOT NULL THEN
+    WITH moved AS (
+      UPDATE outreach.campaign_enrollments SET current_step_id = p_next_step_id
+       WHERE organisation_id = p_organisation_id AND id = p_enrollment_id
+         AND status IN ('active', 'paused')
+      RETURNING id)
+    INSERT INTO outreach.tasks
+           (organisation_id, campaign_id, enrollment_id, step_id, kind, status, due_at)
+    SELECT p_organisation_id, p_campaign_id, moved.id, p_next_step_id, 'send_email', 'pending',
+           p_next_due_at
+      FROM moved
+    ON CONFLICT ON CONSTRAINT tasks_enrollment_step_key DO NOTHING;
+  ELSE
+    UPDATE outreach.campaign_enrollments
+       SET status = 'completed', completed_at = now(), current_step_id = NULL
+     WHERE organisation_id = p_organisation_id AND id = p_enrollment_id
+       AND status IN ('active', 'paused');
+  END IF;
+END;
+$$;
+COMMENT ON FUNCTION delivery.record_sent(uuid, uuid, uuid, uuid, uuid, timestamptz, uuid, timestamptz) IS
+  'Records a sent message: message sent, task completed, next step scheduled or enrollment completed; SECURITY INVOKER, plan cached per server connection.';
+
+REVOKE EXECUTE ON FUNCTION delivery.write_sending(uuid, uuid, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION delivery.write_sending(uuid, uuid, uuid, uuid, uuid, uuid, uuid, text, text, text, text, text, text, text, text, text) TO outreach_app;
+REVOKE EXECUTE ON FUNCTION delivery.record_sent(uuid, uuid, uuid, uuid, uuid, timestamptz, uuid, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION delivery.record_sent(uuid, uuid, uuid, uuid, uuid, timestamptz, uuid, timestamptz) TO outreach_app;

@@ -319,28 +319,15 @@ export class SendTaskRepository {
     organisationId: OrganisationId,
     draft: OutboundMessageDraft,
   ): Promise<{ id: string; token: string }> {
-    const rows = await runQuery<Array<{ id: string }>>(
+    const rows = await runQuery<Array<{ message_row_id: string; pixel_token: string }>>(
       this.#manager,
-      `INSERT INTO outreach.messages
-              (organisation_id, direction, status, enrollment_id, task_id, position_id,
-               step_experiment_id, variant_id, mailbox_id, from_email, from_name, to_email,
-               subject, body_text, body_html, message_id, in_reply_to, error)
-       VALUES ($1, 'outbound', 'sending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-               $14, $15, NULL)
-       ON CONFLICT (organisation_id, task_id) DO UPDATE
-          SET status = 'sending', step_experiment_id = EXCLUDED.step_experiment_id,
-              variant_id = EXCLUDED.variant_id, mailbox_id = EXCLUDED.mailbox_id,
-              from_email = EXCLUDED.from_email, from_name = EXCLUDED.from_name,
-              to_email = EXCLUDED.to_email, subject = EXCLUDED.subject,
-              body_text = EXCLUDED.body_text, body_html = EXCLUDED.body_html,
-              message_id = EXCLUDED.message_id, in_reply_to = EXCLUDED.in_reply_to, error = NULL,
-              created_at = now()
-        WHERE outreach.messages.status = 'queued'
-       RETURNING id`,
+      `SELECT message_row_id, pixel_token
+         FROM delivery.write_sending($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                                     $15, $16)`,
       [
         organisationId,
-        draft.enrollmentId,
         draft.taskId,
+        draft.enrollmentId,
         draft.positionId,
         draft.experimentId,
         draft.variantId,
@@ -353,27 +340,12 @@ export class SendTaskRepository {
         draft.bodyHtml,
         draft.messageId,
         draft.inReplyTo,
+        draft.token,
       ],
     );
-    const id = rows[0]?.id;
-    if (!id) {
-      throw new Error(`task ${draft.taskId} already has a message that is not queued`);
-    }
-    const pixels = await runQuery<Array<{ token: string }>>(
-      this.#manager,
-      `WITH inserted AS (
-         INSERT INTO tracking.pixels (organisation_id, message_id, token) VALUES ($1, $2, $3)
-         ON CONFLICT (organisation_id, message_id) DO NOTHING
-         RETURNING token)
-       SELECT token FROM inserted
-        UNION ALL
-       SELECT token FROM tracking.pixels WHERE organisation_id = $1 AND message_id = $2
-        LIMIT 1`,
-      [organisationId, id, draft.token],
-    );
-    const token = pixels[0]?.token;
-    if (!token) throw new Error(`message ${id} has no pixel`);
-    return { id, token };
+    const row = rows[0];
+    if (!row) throw new Error(`task ${draft.taskId}: no message written`);
+    return { id: row.message_row_id, token: row.pixel_token };
   }
 
   /**
@@ -391,35 +363,16 @@ export class SendTaskRepository {
       next: { stepId: string; dueAt: Date } | null;
     },
   ): Promise<void> {
-    await runQuery(
-      this.#manager,
-      `UPDATE outreach.messages SET status = 'sent', sent_at = $3, error = NULL
-        WHERE organisation_id = $1 AND id = $2`,
-      [organisationId, input.messageRowId, input.sentAt],
-    );
-    await this.#completeTask(organisationId, input.taskId, 'completed', null);
-    if (input.next) {
-      await runQuery(
-        this.#manager,
-        `WITH moved AS (
-           UPDATE outreach.campaign_enrollments SET current_step_id = $4
-            WHERE organisation_id = $1 AND id = $2 AND status IN ('active', 'paused')
-            RETURNING id)
-         INSERT INTO outreach.tasks
-                (organisation_id, campaign_id, enrollment_id, step_id, kind, status, due_at)
-         SELECT $1, $3, id, $4, 'send_email', 'pending', $5 FROM moved
-         ON CONFLICT ON CONSTRAINT tasks_enrollment_step_key DO NOTHING`,
-        [organisationId, input.enrollmentId, input.campaignId, input.next.stepId, input.next.dueAt],
-      );
-    } else {
-      await runQuery(
-        this.#manager,
-        `UPDATE outreach.campaign_enrollments
-            SET status = 'completed', completed_at = now(), current_step_id = NULL
-          WHERE organisation_id = $1 AND id = $2 AND status IN ('active', 'paused')`,
-        [organisationId, input.enrollmentId],
-      );
-    }
+    await runQuery(this.#manager, `SELECT delivery.record_sent($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      organisationId,
+      input.taskId,
+      input.messageRowId,
+      input.enrollmentId,
+      input.campaignId,
+      input.sentAt,
+      input.next?.stepId ?? null,
+      input.next?.dueAt ?? null,
+    ]);
   }
 
   /** Sets the task's message status (and its error); `sent_at` is set for bounced. */
