@@ -384,7 +384,11 @@ export class SendStepService {
             note: error.response ?? reason,
           });
           await repos.sendTasks.finish(org, taskId, 'failed', `bounced: ${reason}`);
-          await repos.enrollments.exit(org, context.campaign.id, context.enrollment.id, 'bounced');
+          await repos.enrollmentExits.exit(org, {
+            enrollmentId: context.enrollment.id,
+            reason: 'bounced',
+            messageId: messageRowId,
+          });
           return { taskId, outcome: 'bounced', reason } satisfies SendStepResult;
         });
       case 'auth':
@@ -566,7 +570,11 @@ export class SendStepService {
   ): Promise<void> {
     if (messageRowId) await repos.sendTasks.setMessageStatus(org, messageRowId, 'failed', reason);
     if (finishTask) await repos.sendTasks.finish(org, context.task.id, 'failed', reason);
-    await repos.enrollments.exit(org, context.campaign.id, context.enrollment.id, 'error');
+    await repos.enrollmentExits.exit(org, {
+      enrollmentId: context.enrollment.id,
+      reason: 'error',
+      messageId: messageRowId,
+    });
   }
 
   /** The task is skipped for this prospect and the enrollment exits with `exit`. */
@@ -578,7 +586,11 @@ export class SendStepService {
     exit: ExitReason,
   ): Promise<void> {
     await repos.sendTasks.finish(org, context.task.id, 'skipped', reason);
-    await repos.enrollments.exit(org, context.campaign.id, context.enrollment.id, exit);
+    await repos.enrollmentExits.exit(org, {
+      enrollmentId: context.enrollment.id,
+      reason: exit,
+      messageId: null,
+    });
   }
 
   private mail(

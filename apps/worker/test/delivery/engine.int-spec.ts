@@ -275,13 +275,17 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
       `SELECT value, reason FROM delivery.suppressions`,
     );
     expect(suppression).toEqual({ value: address, reason: 'hard_bounce' });
-    const [exited] = await select<{ status: string; exit_reason: string }>(
+    const [exited] = await select<{ status: string; exit_reason: string; caused_by: string }>(
       dataSource,
       fixture.organisationId,
-      `SELECT status, exit_reason FROM outreach.campaign_enrollments WHERE id = $1`,
+      `SELECT e.status, e.exit_reason, m.status AS caused_by
+         FROM outreach.campaign_enrollments e
+         JOIN outreach.messages m ON m.id = e.exit_message_id
+        WHERE e.id = $1`,
       [enrollment],
     );
-    expect(exited).toEqual({ status: 'exited', exit_reason: 'bounced' });
+    // The exit names the bounced message that caused it.
+    expect(exited).toEqual({ status: 'exited', exit_reason: 'bounced', caused_by: 'bounced' });
     const [task] = await tasks(fixture);
     expect(task?.status).toBe('failed');
     expect(task?.last_error).toMatch(/^bounced: /);
