@@ -11,5 +11,6 @@ export type {
 } from './smtp-settings.js';
 export { MailboxTransports } from './mailbox-transports.js';
 export type { MailboxRef, MailboxTransportsOptions, SendResult } from './mailbox-transports.js';
-export { findInSentFolder, SENT_FOLDER_NAMES } from './sent-folder.js';
+export { findInSentFolder, imapClientOptions, SENT_FOLDER_NAMES } from './sent-folder.js';
+export { describeMailError } from './mail-error.js';
 export type { ImapSettings, SentFolderAnswer, SentFolderOptions } from './sent-folder.js';

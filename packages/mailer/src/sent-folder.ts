@@ -1,4 +1,5 @@
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
+import { describeMailError } from './mail-error.js';
 
 /** An IMAP login; `security` takes the values of delivery.mailboxes.imap_security. */
 export interface ImapSettings {
@@ -30,7 +31,6 @@ export const SENT_FOLDER_NAMES = [
 ] as const;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_ERROR_LENGTH = 500;
 
 /**
  * Whether a message with this Message-ID is in the mailbox's Sent folder: the folders with the
@@ -50,18 +50,7 @@ export async function findInSentFolder(
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new Error(`timeoutMs must be a positive integer of milliseconds, got ${timeoutMs}`);
   }
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: imap.security === 'tls',
-    doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
-    auth: { user: imap.username, pass: imap.password },
-    logger: false,
-    disableAutoIdle: true,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  const client = new ImapFlow(imapClientOptions(imap, timeoutMs));
   // A late socket error after a failure must not become an unhandled 'error' event.
   client.on('error', () => undefined);
   // An object, not a `let`: the timer's callback sets it behind the compiler's back.
@@ -87,7 +76,7 @@ export async function findInSentFolder(
         cause: error,
       });
     }
-    throw new Error(`${where}: ${describe(error, imap.password)}`, { cause: error });
+    throw new Error(`${where}: ${describeMailError(error, imap.password)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     if (!deadline.passed && client.usable) {
@@ -133,18 +122,23 @@ function foldName(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-/** The server's own words when it gave some (`responseText`, `response`), else the error's. */
-function describe(error: unknown, password: string): string {
-  const details = error as {
-    message?: unknown;
-    response?: unknown;
-    responseText?: unknown;
-    code?: unknown;
+/**
+ * imapflow options for a mailbox's IMAP server, the one mapping of its security setting every
+ * IMAP client of the platform uses (the Sent-folder check, the api's verify): `tls` implicit TLS,
+ * `starttls` required upgrade, `none` never upgrades; logger off (no credential is ever logged),
+ * no automatic IDLE (each client connects for one short errand), one timeout for each stage.
+ */
+export function imapClientOptions(imap: ImapSettings, timeoutMs: number): ImapFlowOptions {
+  return {
+    host: imap.host,
+    port: imap.port,
+    secure: imap.security === 'tls',
+    doSTARTTLS: imap.security === 'starttls' ? true : imap.security === 'none' ? false : undefined,
+    auth: { user: imap.username, pass: imap.password },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   };
-  const parts = [details.message, details.responseText, details.response]
-    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-    .filter((part, index, all) => !all.slice(0, index).some((earlier) => earlier.includes(part)));
-  let text = parts.join(': ') || (typeof details.code === 'string' ? details.code : 'failed');
-  if (password !== '') text = text.split(password).join('***');
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }

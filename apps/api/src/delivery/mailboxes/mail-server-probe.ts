@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import type { MailSecurityMode } from '@outreach/db';
+import { describeMailError, imapClientOptions, smtpTransportOptions } from '@outreach/mailer';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type { ApiConfig } from '../../config/api-config.schema.js';
@@ -16,8 +17,6 @@ export interface MailServerLogin {
 
 /** What a probe found: connected and logged in, or the server's (or the network's) own message. */
 export type ProbeResult = { ok: true } | { ok: false; error: string };
-
-const MAX_ERROR_LENGTH = 500;
 
 /**
  * Connects to a mailbox's SMTP server (nodemailer `verify()`: connect, TLS as configured,
@@ -35,42 +34,25 @@ export class MailServerProbe {
   }
 
   async smtp(login: MailServerLogin): Promise<ProbeResult> {
-    const transporter = nodemailer.createTransport({
-      host: login.host,
-      port: login.port,
-      secure: login.security === 'tls',
-      requireTLS: login.security === 'starttls',
-      ignoreTLS: login.security === 'none',
-      auth: { user: login.username, pass: login.password },
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
-      logger: false,
-      debug: false,
-    });
+    let transporter: ReturnType<typeof nodemailer.createTransport> | undefined;
     try {
+      transporter = nodemailer.createTransport(
+        smtpTransportOptions(login, {
+          connectionTimeoutMs: this.timeoutMs,
+          socketTimeoutMs: this.timeoutMs,
+        }),
+      );
       await transporter.verify();
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: describe(error, login.password) };
+      return { ok: false, error: describeMailError(error, login.password) };
     } finally {
-      transporter.close();
+      transporter?.close();
     }
   }
 
   async imap(login: MailServerLogin): Promise<ProbeResult> {
-    const client = new ImapFlow({
-      host: login.host,
-      port: login.port,
-      secure: login.security === 'tls',
-      doSTARTTLS:
-        login.security === 'starttls' ? true : login.security === 'none' ? false : undefined,
-      auth: { user: login.username, pass: login.password },
-      logger: false,
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
-    });
+    const client = new ImapFlow(imapClientOptions(login, this.timeoutMs));
     // A late socket error after a failed connect must not become an unhandled 'error' event.
     client.on('error', () => undefined);
     try {
@@ -78,25 +60,9 @@ export class MailServerProbe {
       await client.logout();
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: describe(error, login.password) };
+      return { ok: false, error: describeMailError(error, login.password) };
     } finally {
       client.close();
     }
   }
-}
-
-/** The server's own words when it gave some (`response`, `responseText`), else the error's. */
-function describe(error: unknown, password: string): string {
-  const details = error as {
-    message?: unknown;
-    response?: unknown;
-    responseText?: unknown;
-    code?: unknown;
-  };
-  const parts = [details.message, details.responseText, details.response]
-    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-    .filter((part, index, all) => !all.slice(0, index).some((earlier) => earlier.includes(part)));
-  let text = parts.join(': ') || (typeof details.code === 'string' ? details.code : 'failed');
-  if (password !== '') text = text.split(password).join('***');
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
