@@ -18,6 +18,12 @@ describe('retryDelayMs', () => {
     expect(new Set(delays).size).toBeGreaterThan(1);
   });
 
+  it('with equal jitter, waits between half and all of the ceiling', () => {
+    expect(retryDelayMs(1, { jitter: 'equal', random: () => 0 })).toBe(30_000);
+    expect(retryDelayMs(3, { jitter: 'equal', random: () => 0.5 })).toBe(180_000);
+    expect(retryDelayMs(20, { jitter: 'equal', random: () => 0 })).toBe(1_800_000);
+  });
+
   it('takes another base and maximum', () => {
     expect(retryDelayMs(4, { baseMs: 1_000, maxMs: 5_000, random: () => 0.5 })).toBe(2_500);
     expect(retryDelayMs(2, { baseMs: 1_000, maxMs: 5_000, random: () => 0.5 })).toBe(1_000);

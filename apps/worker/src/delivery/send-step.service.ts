@@ -549,9 +549,7 @@ export class SendStepService {
     if (message && !message.delivered) {
       await repos.sendTasks.setMessageStatus(org, message.id, 'queued', reason);
     }
-    // Equal jitter: at least half the exponential delay, so a retry never comes straight back.
-    const ceiling = retryDelayMs(context.task.attempts, { random: () => 1 });
-    const at = new Date(Date.now() + ceiling / 2 + retryDelayMs(context.task.attempts) / 2);
+    const at = new Date(Date.now() + retryDelayMs(context.task.attempts, { jitter: 'equal' }));
     const outcome = await repos.sendTasks.retryOrFail(org, taskId, at, reason);
     if (outcome === 'retry') return { taskId, outcome: 'retry', reason };
     const final = message?.delivered ? `uncertain: ${reason}` : reason;
