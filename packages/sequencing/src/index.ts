@@ -47,3 +47,20 @@ export { mailboxDailyAllowance, spacingDelayMs } from './mailbox-allowance.js';
 export type { WarmupPlan } from './mailbox-allowance.js';
 export { RETRY_BASE_MS, RETRY_MAX_MS, retryDelayMs } from './retry.js';
 export { pickVariant } from './variant-assignment.js';
+export {
+  AB_POWER,
+  InvalidDecisionInputError,
+  assessExperiment,
+  betaCdf,
+  betaQuantile,
+  normalQuantile,
+  probabilityBest,
+  twoProportionSampleSize,
+} from './ab-decision.js';
+export type {
+  DecisionSettings,
+  DecisionVerdict,
+  ExperimentAssessment,
+  VariantAssessment,
+  VariantCounts,
+} from './ab-decision.js';
