@@ -11,12 +11,14 @@ export const trackerService: HttpServiceDefinition<TrackerConfig> = {
   service: 'tracker',
   schema: trackerConfigSchema,
   module: (config) => AppModule.forRoot(config),
-  fastify: {
+  fastify: (config) => ({
     // Tokens are long; a longer segment is still answered with the image.
     maxParamLength: 2048,
     bodyLimit: BODY_LIMIT,
     frameworkErrors: pixelFrameworkErrors,
-  },
+    // The client address opens are classified, rate-limited and stored (truncated) under.
+    trustProxy: config.trustProxy,
+  }),
   configure: (app) => {
     // RFC 8058: the one-click POST is a form, urlencoded (Nest's adapter parses it) or multipart.
     // Its content says nothing the URL does not, so a multipart body is read (within the body

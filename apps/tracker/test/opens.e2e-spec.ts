@@ -98,6 +98,31 @@ describe('tracker records opens (e2e)', () => {
     expect(stored.items[0]?.lastIpNetwork).toBe('127.0.0.0/24');
   });
 
+  it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    const { a } = fixture;
+    const networkOfLastOpen = async () => {
+      const stored = await inOrg(dataSource, a.organisationId, (repos) =>
+        repos.messageOpenStats.list(a.organisationId, { filters: { messageId: a.message.id } }),
+      );
+      return stored.items[0];
+    };
+    const countBefore = (await networkOfLastOpen())?.openCount ?? 0;
+    const forwarded = { 'user-agent': THUNDERBIRD, 'x-forwarded-for': '203.0.113.77' };
+    // The default tracker trusts nobody: the header is ignored, the socket's address counts.
+    await fetchPixel(`${url}/p/${a.pixel.token}.gif`, forwarded);
+    expect(
+      await eventually(networkOfLastOpen, (row) => row?.openCount === countBefore + 1),
+    ).toMatchObject({ lastIpNetwork: '127.0.0.0/24' });
+    // Behind a trusted load balancer (here: the loopback address), the client's address counts.
+    const behindProxy = await harness.boot(
+      testServiceEnv(database.appUrl, { OPEN_FLUSH_INTERVAL_MS: '50', TRUST_PROXY: '127.0.0.1' }),
+    );
+    await fetchPixel(`${behindProxy}/p/${a.pixel.token}.gif`, forwarded);
+    expect(
+      await eventually(networkOfLastOpen, (row) => row?.openCount === countBefore + 2),
+    ).toMatchObject({ lastIpNetwork: '203.0.113.0/24' });
+  });
+
   it('counts an open seconds after the send as a machine (too soon)', async () => {
     const { b } = fixture;
     await markSent(dataSource, b.organisationId, b.message.id, new Date());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { integer, serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import { integer, parsed, serviceEnvShape, toServiceConfig } from '@outreach/service-kit/config';
+import { parseTrustProxy } from './trust-proxy.js';
 
 /** The tracker's environment (PORT defaults to 3001). */
 export const trackerConfigSchema = z
@@ -17,9 +18,12 @@ export const trackerConfigSchema = z
     OPEN_SOURCE_LIMIT_PER_MINUTE: integer(0, 10_000_000, 3_000),
     /** Opens of one pixel counted per source per minute (0: no limit). */
     OPEN_PIXEL_SOURCE_LIMIT_PER_MINUTE: integer(0, 10_000_000, 10),
+    /** Proxies believed about the client address (X-Forwarded-For): see trust-proxy.ts. */
+    TRUST_PROXY: parsed(parseTrustProxy).default(false),
   })
   .transform((env) => ({
     ...toServiceConfig(env),
+    trustProxy: env.TRUST_PROXY,
     opens: {
       bufferCapacity: env.OPEN_BUFFER_CAPACITY,
       flushIntervalMs: env.OPEN_FLUSH_INTERVAL_MS,

@@ -10,13 +10,18 @@ import { enableGracefulShutdown, exitOnStartupError } from '../lifecycle/gracefu
 import { createLogger } from '../logging/create-logger.js';
 import { nestAppOptions } from '../logging/nest-app-options.js';
 
+type FastifyOptions = Omit<FastifyServerOptions, 'logger' | 'loggerInstance'>;
+
 /** What makes a Nest HTTP service (api, tracker): its name, config schema and root module. */
 export interface HttpServiceDefinition<C extends ServiceConfig> {
   service: string;
   schema: z.ZodType<C, Environment>;
   module: (config: C) => DynamicModule;
-  /** Extra Fastify server options (e.g. `maxParamLength`, `frameworkErrors`). */
-  fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance'>;
+  /**
+   * Extra Fastify server options (e.g. `maxParamLength`, `frameworkErrors`), or a function of the
+   * validated config when they depend on it (e.g. `trustProxy`).
+   */
+  fastify?: FastifyOptions | ((config: C) => FastifyOptions);
   /** Runs on the created app before it listens (e.g. the api's OpenAPI document at /docs). */
   configure?: (app: NestFastifyApplication, config: C) => void | Promise<void>;
 }
@@ -43,8 +48,10 @@ export async function createHttpApp<C extends ServiceConfig>(
     level: config.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  const fastifyOptions =
+    typeof definition.fastify === 'function' ? definition.fastify(config) : definition.fastify;
   const adapter = new FastifyAdapter({
-    ...definition.fastify,
+    ...fastifyOptions,
     loggerInstance: logger,
     requestIdHeader: 'x-request-id',
   });
