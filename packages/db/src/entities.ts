@@ -2,7 +2,9 @@ import { Company } from './crm/company.entity.js';
 import { Person } from './crm/person.entity.js';
 import { Position } from './crm/position.entity.js';
 import { DailySend } from './delivery/daily-send.entity.js';
+import { InboundActionRecord } from './delivery/inbound-action.entity.js';
 import { Mailbox } from './delivery/mailbox.entity.js';
+import { MailboxSyncState } from './delivery/mailbox-sync-state.entity.js';
 import { Suppression } from './delivery/suppression.entity.js';
 import { Organisation } from './iam/organisation.entity.js';
 import { OrganisationUser } from './iam/organisation-user.entity.js';
@@ -44,6 +46,8 @@ export const ENTITIES = [
   Mailbox,
   Suppression,
   DailySend,
+  MailboxSyncState,
+  InboundActionRecord,
   Import,
   ImportRow,
   ImportRowError,

@@ -50,6 +50,10 @@ export class Mailbox extends MutableTenantEntity {
   @Col('imap_password_encrypted', 'bytea', { nullable: true })
   imapPasswordEncrypted!: Buffer | null;
 
+  /** SHA-256 of the push endpoint's secret (POST /inbound/:mailboxId); NULL: no push. */
+  @Col('inbound_secret_hash', 'bytea', { nullable: true })
+  inboundSecretHash!: Buffer | null;
+
   @TextColumn('secret_key_id')
   secretKeyId!: string;
 

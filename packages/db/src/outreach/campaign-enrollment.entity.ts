@@ -41,6 +41,14 @@ export class CampaignEnrollment extends MutableTenantEntity {
   @Col('exit_message_id', 'uuid', { nullable: true })
   exitMessageId!: string | null;
 
+  /** An automatic pause (out-of-office) ends then; read only while status is paused. */
+  @Col('paused_until', 'timestamptz', { nullable: true })
+  pausedUntil!: Date | null;
+
+  /** The inbound message (out-of-office) that caused the current or last automatic pause. */
+  @Col('pause_message_id', 'uuid', { nullable: true })
+  pauseMessageId!: string | null;
+
   @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
   @JoinColumn([
     { name: 'organisation_id', referencedColumnName: 'organisationId' },
@@ -69,4 +77,11 @@ export class CampaignEnrollment extends MutableTenantEntity {
     { name: 'exit_message_id', referencedColumnName: 'id' },
   ])
   exitMessage?: Relation<Message>;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'pause_message_id', referencedColumnName: 'id' },
+  ])
+  pauseMessage?: Relation<Message>;
 }

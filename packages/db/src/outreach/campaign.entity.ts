@@ -48,6 +48,10 @@ export class Campaign extends MutableTenantEntity {
   @Col('track_opens', 'boolean')
   trackOpens!: boolean;
 
+  /** A human reply also exits the colleagues enrolled here (same SIREN, else same domain). */
+  @Col('exit_company_on_reply', 'boolean')
+  exitCompanyOnReply!: boolean;
+
   @Col('started_at', 'timestamptz', { nullable: true })
   startedAt!: Date | null;
 

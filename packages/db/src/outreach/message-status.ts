@@ -11,3 +11,13 @@ export const MESSAGE_STATUSES = [
   'received',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+/** outreach.messages.inbound_class (CHECK messages_inbound_class_check): what came back. */
+export const INBOUND_CLASSES = [
+  'human_reply',
+  'auto_reply',
+  'out_of_office',
+  'hard_bounce',
+  'soft_bounce',
+  'unsubscribe_request',
+] as const;
+export type InboundClass = (typeof INBOUND_CLASSES)[number];

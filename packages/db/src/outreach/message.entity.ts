@@ -8,8 +8,10 @@ import { CampaignEnrollment } from './campaign-enrollment.entity.js';
 import { StepExperimentVariant } from './step-experiment-variant.entity.js';
 import { Task } from './task.entity.js';
 import {
+  INBOUND_CLASSES,
   MESSAGE_DIRECTIONS,
   MESSAGE_STATUSES,
+  type InboundClass,
   type MessageDirection,
   type MessageStatus,
 } from './message-status.js';
@@ -74,6 +76,28 @@ export class Message extends MutableTenantEntity {
   @TextColumn('error', { maxLength: 10_000, nullable: true })
   error!: string | null;
 
+  /** Inbound only: what came back (NULL for inbound rows older than the classifier). */
+  @EnumColumn('inbound_class', INBOUND_CLASSES, { nullable: true })
+  inboundClass!: InboundClass | null;
+
+  /** Inbound only: our outbound message this one answers or bounces. */
+  @Col('replied_to_message_id', 'uuid', { nullable: true })
+  repliedToMessageId!: string | null;
+
+  @TextColumn('references_header', { maxLength: 20_000, nullable: true })
+  referencesHeader!: string | null;
+
+  /** Inbound only: the visible reply, without the quoted thread. */
+  @TextColumn('reply_text', { maxLength: 1_000_000, nullable: true })
+  replyText!: string | null;
+
+  @TextColumn('classification_reason', { maxLength: 2_000, nullable: true })
+  classificationReason!: string | null;
+
+  /** Inbound out-of-office only: the return date found, YYYY-MM-DD. */
+  @Col('returns_on', 'date', { nullable: true })
+  returnsOn!: string | null;
+
   @ManyToOne(() => CampaignEnrollment, { onDelete: 'SET NULL' })
   @JoinColumn([
     { name: 'organisation_id', referencedColumnName: 'organisationId' },
@@ -102,6 +126,13 @@ export class Message extends MutableTenantEntity {
     { name: 'variant_id', referencedColumnName: 'id' },
   ])
   variant?: Relation<StepExperimentVariant>;
+
+  @ManyToOne(() => Message, { onDelete: 'SET NULL' })
+  @JoinColumn([
+    { name: 'organisation_id', referencedColumnName: 'organisationId' },
+    { name: 'replied_to_message_id', referencedColumnName: 'id' },
+  ])
+  repliedTo?: Relation<Message>;
 
   @ManyToOne(() => Mailbox)
   @JoinColumn([

@@ -29,6 +29,7 @@ const EXPECTED_TABLES: Record<(typeof CORE_SCHEMAS)[number], string[]> = {
 
 /** Insert-only tables: no updated_at (README: "Immutable tables"). */
 const IMMUTABLE_TABLES = [
+  'delivery.inbound_actions',
   'delivery.suppressions',
   'imports.import_row_errors',
   'imports.import_rows',
@@ -87,6 +88,8 @@ describe('schema layout', () => {
     );
     expect(functions).toEqual([
       { name: 'platform.claim_due_tasks', definer: true },
+      { name: 'platform.inbound_mailboxes', definer: true },
+      { name: 'platform.resolve_inbound_mailbox', definer: true },
       { name: 'platform.resolve_tracking_token', definer: true },
       { name: 'platform.user_memberships', definer: true },
     ]);
@@ -123,7 +126,7 @@ describe('schema layout', () => {
         ORDER BY 1`,
       [DATA_SCHEMAS],
     );
-    expect(rows).toHaveLength(23);
+    expect(rows).toHaveLength(25);
     for (const row of rows) {
       expect({ table: row.table, definition: row.definition }).toEqual({
         table: row.table,

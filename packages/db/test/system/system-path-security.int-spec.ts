@@ -15,6 +15,16 @@ const FUNCTIONS = [
       'TABLE(organisation_id uuid, task_id uuid, attempts integer, locked_until timestamp with time zone)',
   },
   {
+    name: 'inbound_mailboxes',
+    arguments: '',
+    result: 'TABLE(organisation_id uuid, mailbox_id uuid)',
+  },
+  {
+    name: 'resolve_inbound_mailbox',
+    arguments: 'p_mailbox_id uuid',
+    result: 'TABLE(organisation_id uuid, mailbox_id uuid)',
+  },
+  {
     name: 'resolve_tracking_token',
     arguments: 'p_token text',
     result: 'TABLE(organisation_id uuid, message_id uuid)',
@@ -121,6 +131,9 @@ describe('the system path does not widen what outreach_app can do', () => {
         ...['organisation_id', 'user_id', 'role', 'status'].map(
           (c) => `SELECT iam.organisation_users.${c}`,
         ),
+        ...['organisation_id', 'id', 'status', 'imap_host'].map(
+          (c) => `SELECT delivery.mailboxes.${c}`,
+        ),
         ...[
           'organisation_id',
           'id',
@@ -150,7 +163,7 @@ describe('the system path does not widen what outreach_app can do', () => {
     ]);
   });
 
-  it('has exactly the three documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
+  it('has exactly the five documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
     const { rows } = await admin.query(
       `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
               pg_get_function_result(p.oid) AS result, p.prosecdef AS "securityDefiner",
@@ -186,6 +199,8 @@ describe('the system path does not widen what outreach_app can do', () => {
         columns:
           'organisation_id uuid, task_id uuid, attempts integer, locked_until timestamp with time zone',
       },
+      { fn: 'inbound_mailboxes', columns: 'organisation_id uuid, mailbox_id uuid' },
+      { fn: 'resolve_inbound_mailbox', columns: 'organisation_id uuid, mailbox_id uuid' },
       { fn: 'resolve_tracking_token', columns: 'organisation_id uuid, message_id uuid' },
       { fn: 'user_memberships', columns: 'organisation_id uuid, role text, status text' },
     ]);
