@@ -156,8 +156,19 @@ export { ENROLLMENT_STATUSES, ENROLLMENT_EXIT_REASONS } from './outreach/enrollm
 export type { EnrollmentStatus, EnrollmentExitReason } from './outreach/enrollment-status.js';
 export { TASK_KINDS, TASK_STATUSES } from './outreach/task-status.js';
 export type { TaskKind, TaskStatus } from './outreach/task-status.js';
-export { MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from './outreach/message-status.js';
-export type { MessageDirection, MessageStatus } from './outreach/message-status.js';
+export { INBOUND_CLASSES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from './outreach/message-status.js';
+export type { InboundClass, MessageDirection, MessageStatus } from './outreach/message-status.js';
+export { InboundMailRepository } from './repositories/inbound-mail.repository.js';
+export type {
+  FolderSyncState,
+  InboundActionInput,
+  InboundEnrollment,
+  InboundMailbox,
+  InboundMessageRow,
+  OutboundMatch,
+} from './repositories/inbound-mail.repository.js';
+export { MailboxSyncState } from './delivery/mailbox-sync-state.entity.js';
+export { InboundActionRecord } from './delivery/inbound-action.entity.js';
 export { Mailbox } from './delivery/mailbox.entity.js';
 export { Suppression } from './delivery/suppression.entity.js';
 export {

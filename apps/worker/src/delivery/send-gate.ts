@@ -80,6 +80,16 @@ export function gate(context: SendTaskContext, now: Date): Gate {
     return { action: 'defer', until: later, reason: 'waiting: the campaign is paused' };
   }
   if (enrollment.status === 'paused') {
+    // An automatic pause (an out-of-office) ends by itself: the context read lifts it once
+    // paused_until has passed, so the task waits until then, not a fixed recheck.
+    const until = enrollment.pausedUntil ? new Date(enrollment.pausedUntil) : null;
+    if (until && until.getTime() > now.getTime()) {
+      return {
+        action: 'defer',
+        until,
+        reason: `waiting: the enrollment is paused until ${until.toISOString()} (out of office)`,
+      };
+    }
     return { action: 'defer', until: later, reason: 'waiting: the enrollment is paused' };
   }
   if (!position.email) {

@@ -22,6 +22,7 @@ import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js'
 import { CampaignMessageRepository } from './campaign-message.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { ImportRepository } from './import.repository.js';
+import { InboundMailRepository } from './inbound-mail.repository.js';
 import { PersonErasureRepository } from './person-erasure.repository.js';
 import { EnrollmentExitRepository } from './enrollment-exit.js';
 import { EnrollmentRepository } from './enrollment.repository.js';
@@ -67,6 +68,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     enrollmentExits: () => new EnrollmentExitRepository(manager),
     openStats: () => new OpenStatsRepository(manager),
     sendTasks: () => new SendTaskRepository(manager),
+    inboundMail: () => new InboundMailRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),
     campaignLifecycle: () => new CampaignLifecycleRepository(manager),
     steps: () => new WorkflowStepRepository(manager, cursors),

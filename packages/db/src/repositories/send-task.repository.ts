@@ -14,7 +14,14 @@ export interface SendTaskContext {
     enrollmentId: string;
     stepId: string;
   };
-  enrollment: { id: string; status: string; positionId: string; currentStepId: string | null };
+  enrollment: {
+    id: string;
+    status: string;
+    positionId: string;
+    currentStepId: string | null;
+    /** End of an automatic pause (out-of-office), ISO; null for a manual pause or none. */
+    pausedUntil?: string | null;
+  };
   campaign: {
     id: string;
     status: string;
@@ -54,7 +61,7 @@ export interface SendTaskContext {
   message: ExistingSendMessage | null;
   /** The enrollment's earlier outbound messages that went out, oldest first (the thread). */
   thread: Array<{ messageId: string; subject: string | null }>;
-  /** Whether the prospect answered on this enrollment (an inbound message). */
+  /** Whether the prospect answered on this enrollment (an inbound human reply). */
   replied: boolean;
   /** The suppression entry matching the address or its domain, if any. */
   suppression: { kind: string; value: string; reason: string } | null;

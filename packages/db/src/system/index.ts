@@ -7,6 +7,7 @@ export {
 export type {
   ClaimDueTasksOptions,
   ClaimedTask,
+  MailboxRef,
   ResolvedTrackingToken,
   UserMembership,
 } from './system-database.js';

@@ -27,6 +27,12 @@ export interface ClaimDueTasksOptions {
   batchSize: number;
 }
 
+/** A mailbox of some organisation, as ids (inbound mail: sync, push). */
+export interface MailboxRef {
+  organisationId: OrganisationId;
+  mailboxId: string;
+}
+
 export interface ResolvedTrackingToken {
   organisationId: OrganisationId;
   messageId: string;
@@ -166,6 +172,38 @@ export class SystemDatabase {
       });
     }
     return resolved;
+  }
+
+  /**
+   * The active mailboxes with IMAP settings of every organisation, as ids
+   * (platform.inbound_mailboxes): the worker then reads each one in its organisation's tenant
+   * transaction. One read-only statement.
+   */
+  async inboundMailboxes(): Promise<MailboxRef[]> {
+    const rows = await this.dataSource.query<{ organisation_id: string; mailbox_id: string }[]>(
+      'SELECT organisation_id, mailbox_id FROM platform.inbound_mailboxes()',
+    );
+    return rows.map((row) => ({
+      organisationId: asOrganisationId(row.organisation_id),
+      mailboxId: row.mailbox_id,
+    }));
+  }
+
+  /**
+   * The organisation of a mailbox (platform.resolve_inbound_mailbox), for the push endpoint
+   * before it knows whose mailbox it is; null for an unknown id or one that is not a UUID. The
+   * secret is checked afterwards, in that organisation.
+   */
+  async resolveInboundMailbox(mailboxId: string): Promise<MailboxRef | null> {
+    if (!isUuid(mailboxId)) return null;
+    const rows = await this.dataSource.query<{ organisation_id: string; mailbox_id: string }[]>(
+      'SELECT organisation_id, mailbox_id FROM platform.resolve_inbound_mailbox($1)',
+      [mailboxId],
+    );
+    const row = rows[0];
+    return row
+      ? { organisationId: asOrganisationId(row.organisation_id), mailboxId: row.mailbox_id }
+      : null;
   }
 
   /**
