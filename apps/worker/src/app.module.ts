@@ -6,12 +6,13 @@ import type { WorkerConfig } from './config/worker-config.schema.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { HealthHttpServer } from './health/health-http.server.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { InboundModule } from './inbound/inbound.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 
 /** Root module of the worker: one module per queue (its WorkerHost), config, database, health. */
 @Module({
-  imports: [MaintenanceModule, ImportsModule, DeliveryModule],
+  imports: [MaintenanceModule, ImportsModule, DeliveryModule, InboundModule],
 })
 export class AppModule {
   static forRoot(config: WorkerConfig): DynamicModule {

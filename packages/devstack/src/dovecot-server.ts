@@ -1,5 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +34,11 @@ export interface DovecotServerOptions {
    * flag (RFC 6154), e.g. `'Sent'`. Unset: users have only INBOX and what they create.
    */
   sentFolder?: string;
+  /**
+   * More folders every user gets at login (`auto = create`), each with an optional special-use
+   * flag, e.g. `{ name: 'Junk', specialUse: '\\Junk' }` or `{ name: 'Bounces' }`.
+   */
+  folders?: { name: string; specialUse?: string }[];
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -38,6 +54,7 @@ const START_TIMEOUT_MS = 15_000;
 export class DovecotServer {
   private process: ChildProcess | undefined;
   private dir: string | undefined;
+  private mailOwner: { uid?: number | undefined; gid?: number | undefined } | undefined;
 
   constructor(private readonly options: DovecotServerOptions) {}
 
@@ -51,7 +68,12 @@ export class DovecotServer {
 
   async start(): Promise<void> {
     if (this.process) return;
-    const binary = requireBinary('dovecot', 'dovecot-imapd');
+    requireBinary('dovecot', 'dovecot-imapd');
+    // After kill(), Dovecot's children notice their master died and exit: wait for the port.
+    for (let waited = 0; this.dir && waited < 5_000 && (await isPortInUse(this.options.port));) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waited += 100;
+    }
     if (await isPortInUse(this.options.port)) {
       throw new Error(
         `port ${this.options.port} is already in use: stop what listens there or choose another port`,
@@ -68,12 +90,25 @@ export class DovecotServer {
         throw new Error(`dovecot user ${user.username}: no ':' or line breaks in a passwd-file`);
       }
     }
+    for (const folder of this.options.folders ?? []) {
+      if (folder.name.trim() === '' || /["\\\r\n./]/.test(folder.name)) {
+        throw new Error(
+          `dovecot folder ${JSON.stringify(folder.name)}: a non-empty name without quotes, backslashes, dots, slashes or line breaks`,
+        );
+      }
+    }
+    if (this.dir) {
+      // Restart after kill(): same configuration, same mail.
+      await this.spawnDovecot(this.dir);
+      return;
+    }
     const dir = mkdtempSync(join(tmpdir(), 'outreach-dovecot-'));
     this.dir = dir;
     chmodSync(dir, 0o755);
     for (const sub of ['run', 'state', 'home']) mkdirSync(join(dir, sub));
     const root = userInfo().uid === 0;
     const mail = root ? serviceIdentity() : { uid: userInfo().uid, gid: userInfo().gid };
+    this.mailOwner = root ? mail : undefined;
     if (root && mail.uid !== undefined && mail.gid !== undefined) {
       chownSync(join(dir, 'home'), mail.uid, mail.gid);
     }
@@ -85,6 +120,12 @@ export class DovecotServer {
     );
     const config = join(dir, 'dovecot.conf');
     writeFileSync(config, this.config(dir, passwd, root, mail.uid ?? 0, mail.gid ?? 0));
+    await this.spawnDovecot(dir);
+  }
+
+  private async spawnDovecot(dir: string): Promise<void> {
+    const binary = requireBinary('dovecot', 'dovecot-imapd');
+    const config = join(dir, 'dovecot.conf');
     const child = spawn(binary, ['-F', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
     let output = '';
@@ -106,6 +147,76 @@ export class DovecotServer {
     });
     exited.catch(() => undefined);
     await Promise.race([exited, this.waitForGreeting()]);
+  }
+
+  /**
+   * Kills the server (SIGKILL: connections drop mid-command) and keeps its mail and
+   * configuration; `start()` brings the same server back.
+   */
+  async kill(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child) await stopProcess(child, 'SIGKILL');
+  }
+
+  /**
+   * Delivers a raw message into a user's folder (`INBOX` or one of `folders`) the way an MDA
+   * does with Maildir: written under tmp/, renamed into new/. Dovecot assigns the next UID when
+   * a session next looks at the folder. Returns the file's path.
+   */
+  deliver(username: string, folder: string, raw: Buffer | string): string {
+    const dir = this.folderDir(username, folder);
+    const name = `${String(Date.now())}.${randomUUID()}.outreach-test`;
+    const tmp = join(dir, 'tmp', name);
+    writeFileSync(tmp, raw, { mode: 0o600 });
+    this.own(tmp);
+    const target = join(dir, 'new', name);
+    renameSync(tmp, target);
+    return target;
+  }
+
+  /**
+   * Gives a user's folder a new UIDVALIDITY, as when a server rebuilds or recreates a mailbox:
+   * Dovecot's UID list and indexes of the folder are removed (the messages stay), so the next
+   * session renumbers them from 1 under a new UIDVALIDITY. Call it with the server stopped or
+   * no session on that folder.
+   */
+  resetUidValidity(username: string, folder: string): void {
+    const dir = this.folderDir(username, folder);
+    for (const entry of readdirSync(dir)) {
+      if (entry.startsWith('dovecot')) rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+    // Messages already seen (cur/) go back to new/, as after a restore.
+    for (const entry of readdirSync(join(dir, 'cur'))) {
+      renameSync(join(dir, 'cur', entry), join(dir, 'new', entry.replace(/:2,.*$/, '')));
+    }
+  }
+
+  /** The Maildir directory of a user's folder, created (cur, new, tmp) when missing. */
+  private folderDir(username: string, folder: string): string {
+    if (!this.dir) throw new Error('dovecot is not started');
+    if (!this.options.users.some((user) => user.username === username)) {
+      throw new Error(`dovecot has no user ${username}`);
+    }
+    if (folder !== 'INBOX' && !/^[^./\\"\r\n]+$/.test(folder)) {
+      throw new Error(`dovecot folder ${JSON.stringify(folder)}: INBOX or a plain folder name`);
+    }
+    const home = join(this.dir, 'home', username);
+    const maildir = join(home, 'Maildir');
+    const dir = folder === 'INBOX' ? maildir : join(maildir, `.${folder}`);
+    for (const path of [home, maildir, dir, join(dir, 'cur'), join(dir, 'new'), join(dir, 'tmp')]) {
+      if (!existsSync(path)) {
+        mkdirSync(path, { mode: 0o700 });
+        this.own(path);
+      }
+    }
+    return dir;
+  }
+
+  /** Files written as root belong to the mail user Dovecot runs as. */
+  private own(path: string): void {
+    const owner = this.mailOwner;
+    if (owner?.uid !== undefined && owner.gid !== undefined) chownSync(path, owner.uid, owner.gid);
   }
 
   async stop(): Promise<void> {
@@ -158,17 +269,25 @@ service anvil {
 `;
   }
 
-  /** The default inbox namespace with the Sent folder, when one is asked for. */
+  /** The default inbox namespace with the Sent folder and the extra folders, when asked for. */
   private sentFolderConfig(): string {
     const sent = this.options.sentFolder;
-    if (sent === undefined) return '';
+    const folders = [
+      ...(sent === undefined ? [] : [{ name: sent, specialUse: '\\Sent' }]),
+      ...(this.options.folders ?? []),
+    ];
+    if (folders.length === 0) return '';
+    const boxes = folders
+      .map(
+        (folder) => `  mailbox "${folder.name}" {
+    auto = create
+${folder.specialUse ? `    special_use = ${folder.specialUse}\n` : ''}  }
+`,
+      )
+      .join('');
     return `namespace inbox {
   inbox = yes
-  mailbox "${sent}" {
-    auto = create
-    special_use = \\Sent
-  }
-}
+${boxes}}
 `;
   }
 

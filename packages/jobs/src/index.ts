@@ -43,4 +43,11 @@ export { importsQueue } from './imports.queue.js';
 export type { ProcessImportPayload, ProcessImportResult } from './imports.queue.js';
 export { deliveryQueue } from './delivery.queue.js';
 export type { SendStepPayload, SendStepResult, ClaimDueTasksResult } from './delivery.queue.js';
+export { inboundQueue, MAX_PUSHED_MESSAGE_BYTES } from './inbound.queue.js';
+export type {
+  InboundMessageResult,
+  ProcessInboundMessagePayload,
+  SyncMailboxPayload,
+  SyncMailboxResult,
+} from './inbound.queue.js';
 export { ALL_QUEUES } from './queues.js';

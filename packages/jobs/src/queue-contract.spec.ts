@@ -76,6 +76,7 @@ describe('job kinds', () => {
       'outreach.maintenance',
       'outreach.imports',
       'outreach.delivery',
+      'outreach.inbound',
     ]);
     expect(Object.keys(maintenanceQueue.jobs)).toEqual(['heartbeat', 'system-heartbeat']);
     expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);

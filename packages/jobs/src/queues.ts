@@ -1,5 +1,6 @@
 import { deliveryQueue } from './delivery.queue.js';
 import { importsQueue } from './imports.queue.js';
+import { inboundQueue } from './inbound.queue.js';
 import { maintenanceQueue } from './maintenance.queue.js';
 import type { QueueContract } from './queue-contract.js';
 
@@ -8,4 +9,5 @@ export const ALL_QUEUES: readonly QueueContract[] = Object.freeze([
   maintenanceQueue,
   importsQueue,
   deliveryQueue,
+  inboundQueue,
 ]);

@@ -14,3 +14,5 @@ export type { MailboxRef, MailboxTransportsOptions, SendResult } from './mailbox
 export { findInSentFolder, imapClientOptions, SENT_FOLDER_NAMES } from './sent-folder.js';
 export { describeMailError } from './mail-error.js';
 export type { ImapSettings, SentFolderAnswer, SentFolderOptions } from './sent-folder.js';
+export { InboundReader, selectInboundFolders } from './inbound-reader.js';
+export type { FetchedMessage, InboundReaderOptions, OpenedFolder } from './inbound-reader.js';

@@ -23,9 +23,18 @@ import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
  *   claimed task whose worker dies is claimed again after the lease);
  * - SMTP_POOL_CONNECTIONS (1-50, default 5), SMTP_TIMEOUT_MS (1000-300000, default 60000);
  * - WORKER_ID (default `<hostname>:<pid>`): the lease owner written on claimed tasks;
+ * - EXPERIMENT_EVALUATION_EVERY_MS (1000-86400000, default 300000): how often the running A/B
+ *   experiments with auto-completion are evaluated (and completed when a variant wins);
  * - BULL_BOARD_USERNAME + BULL_BOARD_PASSWORD: the HTTP Basic login of Bull Board (`/queues`);
  *   both or neither (one alone is an error); neither → the board is not mounted (404), in
  *   every environment; in production the password must have at least 16 characters;
+ * - INBOUND_POLL_INTERVAL_MS (1000-3600000, default 60000): how often every mailbox with IMAP
+ *   settings is read; INBOUND_IDLE (true/false, default true): between polls, wait in IMAP IDLE
+ *   for new mail when the server offers it (the sync job then holds the connection for up to
+ *   one poll interval); INBOUND_CONCURRENCY (1-100, default 4): mailboxes read at once;
+ *   INBOUND_MAX_MESSAGE_BYTES (65536-52428800, default 10485760): a larger message is read only
+ *   up to this (its headers and first parts classify it); IMAP_TIMEOUT_MS (1000-300000, default
+ *   30000): each IMAP network stage;
  * - LLM_BASE_URL + LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS, LLM_MAX_RETRIES: the LLM of prompt
  *   steps (`llm`, null when LLM_BASE_URL is unset; see src/llm/llm-config.ts).
  */
@@ -41,6 +50,12 @@ export const workerConfigSchema = z
     SMTP_POOL_CONNECTIONS: integer(1, 50, 5),
     SMTP_TIMEOUT_MS: integer(1_000, 300_000, 60_000),
     WORKER_ID: text().optional(),
+    EXPERIMENT_EVALUATION_EVERY_MS: integer(1_000, 86_400_000, 300_000),
+    INBOUND_POLL_INTERVAL_MS: integer(1_000, 3_600_000, 60_000),
+    INBOUND_IDLE: z.enum(['true', 'false']).default('true'),
+    INBOUND_CONCURRENCY: integer(1, 100, 4),
+    INBOUND_MAX_MESSAGE_BYTES: integer(65_536, 52_428_800, 10_485_760),
+    IMAP_TIMEOUT_MS: integer(1_000, 300_000, 30_000),
     BULL_BOARD_USERNAME: text().optional(),
     BULL_BOARD_PASSWORD: text().optional(),
     ...llmEnvShape,
@@ -69,6 +84,14 @@ export const workerConfigSchema = z
       smtpTimeoutMs: env.SMTP_TIMEOUT_MS,
       workerId: env.WORKER_ID ?? null,
     },
+    inbound: {
+      pollIntervalMs: env.INBOUND_POLL_INTERVAL_MS,
+      idle: env.INBOUND_IDLE === 'true',
+      concurrency: env.INBOUND_CONCURRENCY,
+      maxMessageBytes: env.INBOUND_MAX_MESSAGE_BYTES,
+      imapTimeoutMs: env.IMAP_TIMEOUT_MS,
+    },
+    experiments: { evaluationEveryMs: env.EXPERIMENT_EVALUATION_EVERY_MS },
     llm: toLlmConfig(env),
     bullBoard:
       env.BULL_BOARD_USERNAME !== undefined && env.BULL_BOARD_PASSWORD !== undefined

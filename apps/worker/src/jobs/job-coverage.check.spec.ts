@@ -16,6 +16,9 @@ import { DeliveryMetrics } from '../delivery/delivery.metrics.js';
 import { DeliveryProcessor } from '../delivery/delivery.processor.js';
 import { SendStepService } from '../delivery/send-step.service.js';
 import { ImportsProcessor } from '../imports/imports.processor.js';
+import { InboundSyncService } from '../inbound/inbound-sync.service.js';
+import { InboundProcessor } from '../inbound/inbound.processor.js';
+import { InboundService } from '../inbound/inbound.service.js';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
 
@@ -27,13 +30,22 @@ async function start(queues: readonly unknown[]): Promise<void> {
       MaintenanceProcessor,
       ImportsProcessor,
       DeliveryProcessor,
+      InboundProcessor,
+      { provide: InboundSyncService, useValue: {} },
+      { provide: InboundService, useValue: {} },
       { provide: SERVED_QUEUES, useValue: queues },
       // DeliveryProcessor's collaborators, never called here but to register its scheduler.
       { provide: SystemDatabase, useValue: {} },
       { provide: JobProducer, useValue: { schedule: () => Promise.resolve() } },
       { provide: SendStepService, useValue: {} },
       { provide: DeliveryMetrics, useValue: {} },
-      { provide: SERVICE_CONFIG, useValue: { delivery: { claimEveryMs: 1_000, concurrency: 1 } } },
+      {
+        provide: SERVICE_CONFIG,
+        useValue: {
+          delivery: { claimEveryMs: 1_000, concurrency: 1 },
+          inbound: { pollIntervalMs: 60_000, concurrency: 1 },
+        },
+      },
       // Never queried here: the check only reads which jobs each processor handles.
       {
         provide: TenantDatabase,
