@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { QUEUE_PREFIX } from '@outreach/jobs';
 import { testRedisUrl } from '@outreach/testing';
 import { pharowUpload } from './cross-tenant/imports.cases.js';
 import { ApiHarness } from './support/api-harness.js';
@@ -84,7 +85,7 @@ describe('imports (e2e): upload, progress, list, errors.csv, roles, bad input', 
       [response.body.id],
     );
     expect(staged.rows[0]?.n).toBe('300');
-    const job = await redis.hgetall(`outreach:outreach.imports:${response.body.id}`);
+    const job = await redis.hgetall(`${QUEUE_PREFIX}:outreach.imports:${response.body.id}`);
     expect(job.name).toBe('process-import');
     expect(JSON.parse(job.data ?? '{}')).toEqual({
       organisationId: org.organisationId,

@@ -1,6 +1,8 @@
 export { PostgresServer, PostgresVersionMismatchError, POSTGRES_MAJOR } from './postgres-server.js';
 export type { PostgresServerOptions } from './postgres-server.js';
 export { RedisServer } from './redis-server.js';
+export { RedisCluster } from './redis-cluster.js';
+export type { RedisClusterOptions } from './redis-cluster.js';
 export { DovecotServer } from './dovecot-server.js';
 export type { DovecotServerOptions, DovecotUser } from './dovecot-server.js';
 export { OpenAiCompatibleServer } from './openai-compatible-server.js';

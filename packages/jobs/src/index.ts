@@ -31,9 +31,18 @@ export {
 } from './unrecoverable-job.error.js';
 export { JobProducer, JobQueueUnavailableError, DEFAULT_JOB_OPTIONS } from './job-producer.js';
 export type { JobProducerOptions, EnqueueOptions, EnqueuedJob } from './job-producer.js';
-export { QUEUE_PREFIX, redisConnectionOptions } from './redis-connection.js';
+export {
+  QUEUE_PREFIX,
+  LEGACY_QUEUE_PREFIX,
+  redisConnectionOptions,
+  queueConnection,
+} from './redis-connection.js';
+export type { RedisNode, RedisTarget, QueueConnection } from './redis-connection.js';
 export { maintenanceQueue } from './maintenance.queue.js';
 export type {
+  EvaluateExperimentPayload,
+  EvaluateExperimentResult,
+  EvaluateExperimentsResult,
   HeartbeatPayload,
   HeartbeatResult,
   SystemHeartbeatPayload,

@@ -5,7 +5,7 @@ import {
   type JobName,
   type QueueContract,
 } from './queue-contract.js';
-import { QUEUE_PREFIX } from './redis-connection.js';
+import { QUEUE_PREFIX, queueConnection, type RedisTarget } from './redis-connection.js';
 
 /**
  * Job options of every enqueued job unless `enqueue` overrides them: 5 attempts with
@@ -20,8 +20,10 @@ export const DEFAULT_JOB_OPTIONS: Readonly<DefaultJobOptions> = Object.freeze({
 });
 
 export interface JobProducerOptions {
-  /** `redisConnectionOptions(REDIS_URL)`. */
+  /** `redisConnectionOptions(REDIS_URL)`, or a shared client (see `JobProducer.forTarget`). */
   connection: ConnectionOptions;
+  /** Called by `close()` after the queues are closed: releases a connection the producer owns. */
+  releaseConnection?: () => Promise<void>;
   /** Redis key prefix; QUEUE_PREFIX (`outreach`) unless a test isolates its queues. */
   prefix?: string;
   /** `enqueue` rejects with JobQueueUnavailableError after this long (default 5,000 ms). */
@@ -77,6 +79,22 @@ export class JobProducer {
   constructor(private readonly options: JobProducerOptions) {
     this.prefix = options.prefix ?? QUEUE_PREFIX;
     this.enqueueTimeoutMs = options.enqueueTimeoutMs ?? 5_000;
+  }
+
+  /**
+   * A producer on the apps' Redis target (REDIS_URL or REDIS_CLUSTER_NODES): for a cluster it
+   * owns one ioredis Cluster client, quit by `close()`.
+   */
+  static forTarget(
+    target: RedisTarget,
+    options: Omit<JobProducerOptions, 'connection' | 'releaseConnection'> = {},
+  ): JobProducer {
+    const owned = queueConnection(target);
+    return new JobProducer({
+      ...options,
+      connection: owned.connection,
+      releaseConnection: () => owned.close(),
+    });
   }
 
   async enqueue<Q extends QueueContract, N extends JobName<Q>>(
@@ -164,6 +182,9 @@ export class JobProducer {
     const queues = [...this.queues.values()];
     this.queues.clear();
     await Promise.all(queues.map((queue) => queue.close()));
+    const release = this.options.releaseConnection;
+    this.options.releaseConnection = undefined;
+    await release?.();
   }
 
   private queueFor(name: string): Queue {

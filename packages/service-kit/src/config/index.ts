@@ -10,6 +10,8 @@ export {
   NODE_ENVS,
 } from './service-env.schema.js';
 export type { ServiceEnv } from './service-env.schema.js';
+export { parseRedisClusterNodes } from './redis-target.js';
+export type { RedisNode, RedisTarget } from './redis-target.js';
 export { SERVICE_CONFIG } from './service-config.js';
 export type { ServiceConfig } from './service-config.js';
 export { ServiceConfigModule } from './service-config.module.js';

@@ -1,3 +1,4 @@
+import type { RedisTarget } from './redis-target.js';
 import type { LOG_LEVELS, NODE_ENVS } from './service-env.schema.js';
 
 /** Settings every service has; an app's config type extends this. */
@@ -10,7 +11,8 @@ export interface ServiceConfig {
   port: number;
   /** App traffic: through pgBouncer (transaction mode) in the stack. */
   databaseUrl: string;
-  redisUrl: string;
+  /** REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster): queues and readiness. */
+  redis: RedisTarget;
   /** Client connections per pool in this process. */
   dbPoolSize: number;
   dbStatementTimeoutMs: number;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { integer, oneOf, port, text, url } from './env-fields.js';
+import { ConfigError } from './config.error.js';
+import { integer, oneOf, parsed, port, text, url } from './env-fields.js';
+import { parseRedisClusterNodes, type RedisTarget } from './redis-target.js';
 import type { ServiceConfig } from './service-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,7 +18,9 @@ export function serviceEnvShape(defaultPort: number) {
     HOST: text('0.0.0.0'),
     PORT: port(defaultPort),
     DATABASE_URL: url(['postgres:', 'postgresql:']),
-    REDIS_URL: url(['redis:', 'rediss:']),
+    // One of the two: a single Redis, or the startup nodes of a Redis Cluster.
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    REDIS_CLUSTER_NODES: parsed(parseRedisClusterNodes).optional(),
     DB_POOL_SIZE: integer(1, 100, 10),
     DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 30_000),
     HEALTH_CHECK_TIMEOUT_MS: integer(50, 60_000, 1_000),
@@ -25,8 +29,13 @@ export function serviceEnvShape(defaultPort: number) {
 }
 
 type ServiceEnvShape = ReturnType<typeof serviceEnvShape>;
-export type ServiceEnv = { [K in keyof ServiceEnvShape]: z.output<ServiceEnvShape[K]> };
+export type ServiceEnv = z.output<z.ZodObject<ServiceEnvShape>>;
 
+/**
+ * The common variables as a ServiceConfig. Throws ConfigError when neither or both of REDIS_URL
+ * and REDIS_CLUSTER_NODES are set (a rule across two variables, so it is checked here, where
+ * every app's schema passes).
+ */
 export function toServiceConfig(env: ServiceEnv): ServiceConfig {
   return {
     nodeEnv: env.NODE_ENV,
@@ -34,7 +43,7 @@ export function toServiceConfig(env: ServiceEnv): ServiceConfig {
     host: env.HOST,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
+    redis: redisTarget(env.REDIS_URL, env.REDIS_CLUSTER_NODES),
     dbPoolSize: env.DB_POOL_SIZE,
     dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     healthCheckTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
@@ -45,4 +54,22 @@ export function toServiceConfig(env: ServiceEnv): ServiceConfig {
 /** Schema of a service that needs nothing beyond the common variables. */
 export function serviceConfigSchema(defaultPort: number) {
   return z.object(serviceEnvShape(defaultPort)).transform(toServiceConfig);
+}
+
+function redisTarget(
+  url: string | undefined,
+  cluster: Extract<RedisTarget, { kind: 'cluster' }> | undefined,
+): RedisTarget {
+  if (url !== undefined && cluster !== undefined) {
+    throw new ConfigError(
+      'Invalid configuration: REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both (REDIS_URL for one Redis, REDIS_CLUSTER_NODES for a Redis Cluster)',
+    );
+  }
+  if (cluster !== undefined) return cluster;
+  if (url === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: REDIS_URL: required (or REDIS_CLUSTER_NODES=host:port,host:port,… for a Redis Cluster)',
+    );
+  }
+  return { kind: 'single', url };
 }

@@ -4,7 +4,7 @@ import {
   HealthIndicatorService,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/service-config.js';
 import { HEALTH_PG_POOL, HEALTH_REDIS } from './health.tokens.js';
@@ -22,7 +22,7 @@ export class ReadinessService {
     private readonly indicators: HealthIndicatorService,
     private readonly shutdown: ShutdownState,
     @Inject(HEALTH_PG_POOL) private readonly pool: pg.Pool,
-    @Inject(HEALTH_REDIS) private readonly redis: Redis,
+    @Inject(HEALTH_REDIS) private readonly redis: Redis | Cluster,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/service-config.js';
 import { createPgPool } from '../connections/pg-pool.js';
@@ -25,7 +25,7 @@ export interface ServiceHealthOptions {
 export class ServiceHealthModule implements OnApplicationShutdown {
   constructor(
     @Inject(HEALTH_PG_POOL) private readonly pool: pg.Pool,
-    @Inject(HEALTH_REDIS) private readonly redis: Redis,
+    @Inject(HEALTH_REDIS) private readonly redis: Redis | Cluster,
   ) {}
 
   static forRoot(options: ServiceHealthOptions): DynamicModule {
@@ -53,7 +53,7 @@ export class ServiceHealthModule implements OnApplicationShutdown {
           inject: [SERVICE_CONFIG],
           useFactory: (config: ServiceConfig) =>
             createRedisClient(
-              config.redisUrl,
+              config.redis,
               `${options.service}-health`,
               config.healthCheckTimeoutMs,
             ),
