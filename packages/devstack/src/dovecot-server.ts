@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -156,7 +157,16 @@ export class DovecotServer {
   async kill(): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (child) await stopProcess(child, 'SIGKILL');
+    if (!child) return;
+    // The imap and imap-login processes first (Linux /proc), so no session outlives the master.
+    for (const pid of descendants(child.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await stopProcess(child, 'SIGKILL');
   }
 
   /**
@@ -321,4 +331,32 @@ ${boxes}}
       });
     });
   }
+}
+
+/** Pids of a process's descendants, from /proc (empty where /proc is not Linux's). */
+function descendants(root: number | undefined): number[] {
+  if (root === undefined || !existsSync('/proc')) return [];
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const children = parents.get(ppid) ?? [];
+      children.push(Number(entry));
+      parents.set(ppid, children);
+    } catch {
+      // The process exited while listing.
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const pid of parents.get(queue.shift() ?? -1) ?? []) {
+      found.push(pid);
+      queue.push(pid);
+    }
+  }
+  return found;
 }
