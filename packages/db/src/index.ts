@@ -51,6 +51,7 @@ export { ExperimentRepository } from './repositories/experiment.repository.js';
 export type {
   ExperimentInput,
   ExperimentRecord,
+  ExperimentDecisionSettings,
   ExperimentStatusChange,
   ExperimentVariantInput,
 } from './repositories/experiment.repository.js';
@@ -82,6 +83,22 @@ export type {
   TrackedMessage,
   VariantOpenStats,
 } from './repositories/open-stats.repository.js';
+export { CampaignStatsRepository } from './repositories/campaign-stats.repository.js';
+export type {
+  CampaignOfMailboxStats,
+  CampaignSpan,
+  CampaignStats,
+  DailySeries,
+  DailyStats,
+  ExperimentCounts,
+  ExperimentVariantCount,
+  MailboxStats,
+  MailboxStatsView,
+  Rate,
+  StatsFigures,
+  StepStats,
+  VariantStats,
+} from './repositories/campaign-stats.repository.js';
 export { SendTaskRepository } from './repositories/send-task.repository.js';
 export { newTrackingToken } from './tracking/tracking-token.js';
 export { DailySend } from './delivery/daily-send.entity.js';
@@ -156,7 +173,11 @@ export { ENROLLMENT_STATUSES, ENROLLMENT_EXIT_REASONS } from './outreach/enrollm
 export type { EnrollmentStatus, EnrollmentExitReason } from './outreach/enrollment-status.js';
 export { TASK_KINDS, TASK_STATUSES } from './outreach/task-status.js';
 export type { TaskKind, TaskStatus } from './outreach/task-status.js';
-export { INBOUND_CLASSES, MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from './outreach/message-status.js';
+export {
+  INBOUND_CLASSES,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_STATUSES,
+} from './outreach/message-status.js';
 export type { InboundClass, MessageDirection, MessageStatus } from './outreach/message-status.js';
 export { InboundMailRepository } from './repositories/inbound-mail.repository.js';
 export type {

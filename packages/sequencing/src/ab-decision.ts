@@ -418,3 +418,32 @@ export function normalQuantile(p: number): number {
     (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
   );
 }
+
+/** A variant's figures as the stats read them; the metric picks the numerator. */
+export interface VariantFigures {
+  variantId: string;
+  key: string;
+  delivered: number;
+  uniqueHumanOpens: number;
+  humanReplies: number;
+}
+
+/**
+ * assessExperiment on the experiment's metric: `open_rate` counts delivered messages with a
+ * human open, `reply_rate` those with a human reply, both over delivered messages.
+ */
+export function assessExperimentMetric(
+  metric: 'open_rate' | 'reply_rate',
+  variants: readonly VariantFigures[],
+  settings: DecisionSettings,
+): ExperimentAssessment {
+  return assessExperiment(
+    variants.map((v) => ({
+      variantId: v.variantId,
+      key: v.key,
+      delivered: v.delivered,
+      conversions: metric === 'open_rate' ? v.uniqueHumanOpens : v.humanReplies,
+    })),
+    settings,
+  );
+}

@@ -51,6 +51,7 @@ export {
   AB_POWER,
   InvalidDecisionInputError,
   assessExperiment,
+  assessExperimentMetric,
   betaCdf,
   betaQuantile,
   normalQuantile,
@@ -63,4 +64,5 @@ export type {
   ExperimentAssessment,
   VariantAssessment,
   VariantCounts,
+  VariantFigures,
 } from './ab-decision.js';

@@ -35,6 +35,26 @@ export class StepExperiment extends MutableTenantEntity {
   @Col('ended_at', 'timestamptz', { nullable: true })
   endedAt!: Date | null;
 
+  /** The worker completes the running experiment when a variant wins (see `decision`). */
+  @Col('auto_complete', 'boolean')
+  autoComplete!: boolean;
+
+  /** Probability of being the best a winner needs (0.8–0.999); credible level; 1 − significance. */
+  @Col('confidence', 'double precision')
+  confidence!: number;
+
+  /** Delivered messages each variant needs before an automatic decision. */
+  @Col('min_sample_per_variant', 'integer')
+  minSamplePerVariant!: number;
+
+  /** Absolute difference of rates the power calculation sizes the sample for (0.001–0.5). */
+  @Col('minimum_detectable_effect', 'double precision')
+  minimumDetectableEffect!: number;
+
+  /** The figures the completion was decided on; null until completed. */
+  @Col('decision', 'jsonb', { nullable: true })
+  decision!: Record<string, unknown> | null;
+
   @ManyToOne(() => WorkflowStep, { onDelete: 'CASCADE' })
   @JoinColumn([
     { name: 'organisation_id', referencedColumnName: 'organisationId' },

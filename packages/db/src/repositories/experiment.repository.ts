@@ -42,6 +42,14 @@ export interface ExperimentStatusChange {
   winnerVariantId?: string;
 }
 
+/** How an experiment decides by itself (each field optional: unchanged when absent). */
+export interface ExperimentDecisionSettings {
+  autoComplete?: boolean | undefined;
+  confidence?: number | undefined;
+  minSamplePerVariant?: number | undefined;
+  minimumDetectableEffect?: number | undefined;
+}
+
 /**
  * outreach.step_experiments and their outreach.step_experiment_variants (A/B tests on a workflow
  * step). Every method takes the organisation first and filters on it (RLS applies too). The
@@ -238,6 +246,59 @@ export class ExperimentRepository {
         change.setEndedAt ?? false,
         change.winnerVariantId ?? null,
       ],
+    );
+    return rows[0] ? this.#experiment(rows[0]) : null;
+  }
+
+  /**
+   * Changes how the experiment decides (auto-completion, confidence, minimum sample, minimum
+   * detectable effect) unless it is completed or cancelled; null when not found or finished.
+   */
+  async configureDecision(
+    organisationId: OrganisationId,
+    experimentId: string,
+    settings: ExperimentDecisionSettings,
+  ): Promise<StepExperiment | null> {
+    if (!isUuid(experimentId)) return null;
+    const [rows] = await runQuery<[Record<string, unknown>[], number]>(
+      this.#manager,
+      `UPDATE outreach.step_experiments
+          SET auto_complete = coalesce($3, auto_complete),
+              confidence = coalesce($4, confidence),
+              min_sample_per_variant = coalesce($5, min_sample_per_variant),
+              minimum_detectable_effect = coalesce($6, minimum_detectable_effect)
+        WHERE organisation_id = $1 AND id = $2 AND status IN ('draft', 'running')
+        RETURNING *`,
+      [
+        organisationId,
+        experimentId,
+        settings.autoComplete ?? null,
+        settings.confidence ?? null,
+        settings.minSamplePerVariant ?? null,
+        settings.minimumDetectableEffect ?? null,
+      ],
+    );
+    return rows[0] ? this.#experiment(rows[0]) : null;
+  }
+
+  /**
+   * running → completed with the winner and the figures it was decided on, in one UPDATE; null
+   * when the experiment is not (or no longer) running. New assignments then go to the winner.
+   */
+  async completeWithDecision(
+    organisationId: OrganisationId,
+    experimentId: string,
+    winnerVariantId: string,
+    decision: Record<string, unknown>,
+  ): Promise<StepExperiment | null> {
+    if (!isUuid(experimentId) || !isUuid(winnerVariantId)) return null;
+    const [rows] = await runQuery<[Record<string, unknown>[], number]>(
+      this.#manager,
+      `UPDATE outreach.step_experiments
+          SET status = 'completed', ended_at = now(), winner_variant_id = $3, decision = $4::jsonb
+        WHERE organisation_id = $1 AND id = $2 AND status = 'running'
+        RETURNING *`,
+      [organisationId, experimentId, winnerVariantId, JSON.stringify(decision)],
     );
     return rows[0] ? this.#experiment(rows[0]) : null;
   }

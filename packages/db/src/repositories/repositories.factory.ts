@@ -20,6 +20,7 @@ import { Import } from '../imports/import.entity.js';
 import type { CursorCodec } from './cursor.codec.js';
 import { CampaignLifecycleRepository } from './campaign-lifecycle.repository.js';
 import { CampaignMessageRepository } from './campaign-message.repository.js';
+import { CampaignStatsRepository } from './campaign-stats.repository.js';
 import { DiagnosticsRepository } from './diagnostics.repository.js';
 import { ImportRepository } from './import.repository.js';
 import { InboundMailRepository } from './inbound-mail.repository.js';
@@ -67,6 +68,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
     enrollments: () => new EnrollmentRepository(manager),
     enrollmentExits: () => new EnrollmentExitRepository(manager),
     openStats: () => new OpenStatsRepository(manager),
+    campaignStats: () => new CampaignStatsRepository(manager),
     sendTasks: () => new SendTaskRepository(manager),
     inboundMail: () => new InboundMailRepository(manager),
     campaignMessages: () => new CampaignMessageRepository(manager, cursors),

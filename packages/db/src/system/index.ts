@@ -8,6 +8,7 @@ export type {
   ClaimDueTasksOptions,
   ClaimedTask,
   MailboxRef,
+  ExperimentToEvaluate,
   ResolvedTrackingToken,
   UserMembership,
 } from './system-database.js';

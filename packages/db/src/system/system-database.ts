@@ -38,6 +38,12 @@ export interface ResolvedTrackingToken {
   messageId: string;
 }
 
+/** A running A/B experiment that completes itself, to be evaluated in its organisation. */
+export interface ExperimentToEvaluate {
+  organisationId: OrganisationId;
+  experimentId: string;
+}
+
 export interface UserMembership {
   organisationId: OrganisationId;
   role: OrganisationRole;
@@ -227,6 +233,21 @@ export class SystemDatabase {
       organisationId: asOrganisationId(row.organisation_id),
       role: oneOf(ORGANISATION_ROLES, row.role, 'role'),
       status: oneOf(MEMBERSHIP_STATUSES, row.status, 'status'),
+    }));
+  }
+
+  /**
+   * The running experiments with auto-completion on, of every organisation, as ids ordered by
+   * organisation (platform.experiments_to_evaluate): the worker then evaluates each one inside
+   * its organisation's tenant transaction. One read-only statement.
+   */
+  async experimentsToEvaluate(): Promise<ExperimentToEvaluate[]> {
+    const rows = await this.dataSource.query<{ organisation_id: string; experiment_id: string }[]>(
+      'SELECT organisation_id, experiment_id FROM platform.experiments_to_evaluate()',
+    );
+    return rows.map((row) => ({
+      organisationId: asOrganisationId(row.organisation_id),
+      experimentId: row.experiment_id,
     }));
   }
 }

@@ -24,6 +24,8 @@ import type { Pixel } from '../tracking/pixel.entity.js';
 
 export { seedBulkProspects } from './bulk-prospects.js';
 export type { BulkProspectsOptions } from './bulk-prospects.js';
+export { seedCampaignActivity } from './campaign-activity.js';
+export type { CampaignActivity, CampaignActivityOptions } from './campaign-activity.js';
 
 /** One organisation with one row in every table, all linked (company → … → open stats). */
 export interface OrganisationFixture {

@@ -88,6 +88,7 @@ describe('schema layout', () => {
     );
     expect(functions).toEqual([
       { name: 'platform.claim_due_tasks', definer: true },
+      { name: 'platform.experiments_to_evaluate', definer: true },
       { name: 'platform.inbound_mailboxes', definer: true },
       { name: 'platform.resolve_inbound_mailbox', definer: true },
       { name: 'platform.resolve_tracking_token', definer: true },

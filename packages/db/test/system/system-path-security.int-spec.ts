@@ -15,6 +15,11 @@ const FUNCTIONS = [
       'TABLE(organisation_id uuid, task_id uuid, attempts integer, locked_until timestamp with time zone)',
   },
   {
+    name: 'experiments_to_evaluate',
+    arguments: '',
+    result: 'TABLE(organisation_id uuid, experiment_id uuid)',
+  },
+  {
     name: 'inbound_mailboxes',
     arguments: '',
     result: 'TABLE(organisation_id uuid, mailbox_id uuid)',
@@ -146,6 +151,9 @@ describe('the system path does not widen what outreach_app can do', () => {
           'max_attempts',
         ].map((c) => `SELECT outreach.tasks.${c}`),
         ...['organisation_id', 'token', 'message_id'].map((c) => `SELECT tracking.pixels.${c}`),
+        ...['organisation_id', 'id', 'status', 'auto_complete'].map(
+          (c) => `SELECT outreach.step_experiments.${c}`,
+        ),
         ...['status', 'locked_by', 'locked_until', 'attempts', 'last_error'].map(
           (c) => `UPDATE outreach.tasks.${c}`,
         ),
@@ -156,14 +164,16 @@ describe('the system path does not widen what outreach_app can do', () => {
          FROM pg_policies WHERE 'outreach_system' = ANY(roles) ORDER BY 1`,
     );
     expect(policies.map((row) => row.policy)).toEqual([
+      'delivery.mailboxes system_inbound_read SELECT',
       'iam.organisation_users system_membership_read SELECT',
+      'outreach.step_experiments system_experiment_read SELECT',
       'outreach.tasks system_claim_read SELECT',
       'outreach.tasks system_claim_update UPDATE',
       'tracking.pixels system_token_read SELECT',
     ]);
   });
 
-  it('has exactly the five documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
+  it('has exactly the six documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
     const { rows } = await admin.query(
       `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
               pg_get_function_result(p.oid) AS result, p.prosecdef AS "securityDefiner",
@@ -199,6 +209,7 @@ describe('the system path does not widen what outreach_app can do', () => {
         columns:
           'organisation_id uuid, task_id uuid, attempts integer, locked_until timestamp with time zone',
       },
+      { fn: 'experiments_to_evaluate', columns: 'organisation_id uuid, experiment_id uuid' },
       { fn: 'inbound_mailboxes', columns: 'organisation_id uuid, mailbox_id uuid' },
       { fn: 'resolve_inbound_mailbox', columns: 'organisation_id uuid, mailbox_id uuid' },
       { fn: 'resolve_tracking_token', columns: 'organisation_id uuid, message_id uuid' },
