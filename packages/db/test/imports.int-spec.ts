@@ -256,6 +256,34 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       expect(bPositions.items).toEqual([]);
     });
 
+    it('matches a known person at the same company by (person, company) when the e-mail changed; a new person gets a new position', async () => {
+      const known = record(201);
+      const first = await newImport(orgA, 1);
+      await merge(orgA, first, 1, [{ rowNumber: 1, record: known }]);
+      const before = await countCrm(orgA);
+      const moved: ProspectRecord = {
+        ...known,
+        position: { ...known.position, email: 'helene.201.new@societe-101.fr' },
+      };
+      // Row 2: a new person (no position yet) at the same company.
+      const second = await newImport(orgA, 2);
+      const result = await merge(orgA, second, 2, [
+        { rowNumber: 1, record: moved },
+        { rowNumber: 2, record: record(202) },
+      ]);
+      expect(result.people).toEqual({ created: 1, updated: 0, unchanged: 1 });
+      expect(result.positions).toEqual({ created: 1, updated: 1, unchanged: 0, suppressed: 0 });
+      expect(await countCrm(orgA)).toEqual({
+        companies: before.companies,
+        people: (before.people ?? 0) + 1,
+        positions: (before.positions ?? 0) + 1,
+      });
+      const renamed = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'helene.201.new@societe-101.fr' } }),
+      );
+      expect(renamed.items).toEqual([expect.objectContaining({ sourceImportId: second })]);
+    });
+
     it('matches companies by Pharow id, then SIREN, then domain, and people by Pharow id, then LinkedIn URL', async () => {
       const siren = fixture.a.company.siren;
       const base = record(101);

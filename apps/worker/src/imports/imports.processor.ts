@@ -12,9 +12,9 @@ import type { Job } from 'bullmq';
 import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
 
 /** Rows validated per transaction (their errors and the progress commit together). */
-export const VALIDATION_BATCH_ROWS = 5_000;
+export const VALIDATION_BATCH_ROWS = 20_000;
 /** Rows merged per transaction (a handful of set-based statements per batch). */
-export const MERGE_BATCH_ROWS = 2_000;
+export const MERGE_BATCH_ROWS = 5_000;
 
 /**
  * `outreach.imports` / `process-import`: validates an import's staged rows, then merges the

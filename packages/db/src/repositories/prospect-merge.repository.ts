@@ -71,6 +71,12 @@ const ZERO: EntityCounts = { created: 0, updated: 0, unchanged: 0 };
  * Pharow id, then SIREN, then domain (a SIREN or domain match is refused when both sides carry
  * different Pharow ids / SIRENs); matched ones are updated only when a value changes (empty
  * cells keep what is stored), the others inserted. Returns each row's company id.
+ *
+ * The oldest SIREN (and, for people, LinkedIn) match is `(array_agg(id ORDER BY created_at,
+ * id))[1]`, not `ORDER BY … LIMIT 1`: with LIMIT the planner may walk the organisation's
+ * created_at index and filter, which reads every company of the organisation for each new
+ * SIREN (quadratic over an import) whenever its statistics are stale — as they are while an
+ * import grows the table. The aggregate leaves it only the key's own index.
  */
 const MERGE_COMPANIES = `
 WITH src AS (
@@ -99,10 +105,9 @@ matched AS (
   SELECT k.*, gen_random_uuid() AS new_id, coalesce(
     (SELECT c.id FROM crm.companies c
       WHERE c.organisation_id = $1 AND c.pharow_company_id = k.pharow_id),
-    (SELECT c.id FROM crm.companies c
+    (SELECT (array_agg(c.id ORDER BY c.created_at, c.id))[1] FROM crm.companies c
       WHERE c.organisation_id = $1 AND c.siren = k.siren
-        AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)
-      ORDER BY c.created_at, c.id LIMIT 1),
+        AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)),
     d.id
   ) AS existing_id
   FROM keyed k LEFT JOIN domain_match d ON d.key = k.key
@@ -156,6 +161,7 @@ SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
 /*
  * People: one row per key (Pharow id, else LinkedIn URL, else the position's e-mail), matched
  * by Pharow id, then LinkedIn URL, then the person holding a position with that e-mail.
+ * Returns each row's person id and whether it was created by this statement (`new`).
  */
 const MERGE_PEOPLE = `
 WITH src AS (
@@ -184,10 +190,9 @@ matched AS (
   SELECT k.*, gen_random_uuid() AS new_id, coalesce(
     (SELECT p.id FROM crm.people p
       WHERE p.organisation_id = $1 AND p.pharow_person_id = k.pharow_id),
-    (SELECT p.id FROM crm.people p
+    (SELECT (array_agg(p.id ORDER BY p.created_at, p.id))[1] FROM crm.people p
       WHERE p.organisation_id = $1 AND p.linkedin_url = k.linkedin_url
-        AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)
-      ORDER BY p.created_at, p.id LIMIT 1),
+        AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)),
     e.id
   ) AS existing_id
   FROM keyed k LEFT JOIN email_match e ON e.key = k.key
@@ -218,7 +223,7 @@ ins AS (
     FROM matched WHERE existing_id IS NULL
   RETURNING id
 )
-SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
+SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id, m.existing_id IS NULL AS new,
        (SELECT count(*) FROM ins)::int AS created,
        (SELECT count(*) FROM upd)::int AS updated,
        (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total
@@ -229,16 +234,22 @@ SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
  * e-mail, then by (person, company). A position matched by e-mail keeps its person and company.
  * Created or changed positions record the import ($3) and the legal basis ($4). An address or
  * domain on the suppression list is imported with status do_not_contact (flagged).
+ * A person created by this batch has no position yet, so the (person, company) lookup is skipped
+ * for them (`new_person`): on a first import that lookup ran for every row, and with stale
+ * statistics the planner served it from another organisation_id-led index plus a filter — a scan
+ * of all the organisation's positions per row, the merge slowing as the positions grew.
  */
 const MERGE_POSITIONS = `
 WITH src AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
-    row_number integer, person_id uuid, company_id uuid, title text, email citext,
-    email_status text, email_reliability smallint, list_name text, domains text[],
+    row_number integer, person_id uuid, new_person boolean, company_id uuid, title text,
+    email citext, email_status text, email_reliability smallint, list_name text, domains text[],
     email_key text)
 ),
 by_email AS (
-  SELECT DISTINCT ON (email) * FROM src ORDER BY email, row_number DESC
+  -- lower(email::text): what citext equality compares, sorted as text (a citext sort folds
+  -- both sides on every comparison: the largest cost of this statement's set-up).
+  SELECT DISTINCT ON (lower(email::text)) * FROM src ORDER BY lower(email::text), row_number DESC
 ),
 by_pair AS (
   SELECT DISTINCT ON (person_id, company_id) * FROM by_email ORDER BY person_id, company_id, row_number DESC
@@ -263,8 +274,10 @@ matched AS (
     s.row_number IS NOT NULL AS suppressed,
     coalesce(
       e.id,
-      (SELECT p.id FROM crm.positions p
-        WHERE p.organisation_id = $1 AND p.person_id = b.person_id AND p.company_id = b.company_id)
+      CASE WHEN NOT b.new_person THEN
+        (SELECT p.id FROM crm.positions p
+          WHERE p.organisation_id = $1 AND p.person_id = b.person_id AND p.company_id = b.company_id)
+      END
     ) AS existing_id
   FROM by_pair b
   LEFT JOIN email_match e ON e.row_number = b.row_number
@@ -396,7 +409,7 @@ export class ProspectMergeRepository {
           })),
         ),
       ]);
-      const personRows = await runQuery<IdRow[]>(this.#manager, MERGE_PEOPLE, [
+      const personRows = await runQuery<(IdRow & { new: boolean })[]>(this.#manager, MERGE_PEOPLE, [
         organisationId,
         JSON.stringify(
           records.map(({ rowNumber, record: { person: p, position } }) => ({
@@ -412,7 +425,7 @@ export class ProspectMergeRepository {
         ),
       ]);
       const companyOf = new Map(companyRows.map((row) => [row.row_number, row.id]));
-      const personOf = new Map(personRows.map((row) => [row.row_number, row.id]));
+      const personOf = new Map(personRows.map((row) => [row.row_number, row]));
       const positionRows = await runQuery<
         { created: number; updated: number; total: number; suppressed: number }[]
       >(this.#manager, MERGE_POSITIONS, [
@@ -420,7 +433,8 @@ export class ProspectMergeRepository {
         JSON.stringify(
           records.map(({ rowNumber, record: { position: x } }) => ({
             row_number: rowNumber,
-            person_id: personOf.get(rowNumber),
+            person_id: personOf.get(rowNumber)?.id,
+            new_person: personOf.get(rowNumber)?.new ?? false,
             company_id: companyOf.get(rowNumber),
             title: x.title,
             email: x.email,
