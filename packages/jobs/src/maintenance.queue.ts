@@ -8,6 +8,12 @@ import { defineQueue, systemJob, tenantJob, type JobPayload } from './queue-cont
  * - `system-heartbeat` (system): proves the producer → Redis → worker path with no tenant and
  *   no database; the worker returns who handled it and when. (The scheduler's claim of due
  *   tasks, the first system job that uses `@outreach/db/system`, comes with the sequence engine.)
+ * - `evaluate-experiments` (system): run by a BullMQ job scheduler; lists the running A/B
+ *   experiments that complete themselves (platform.experiments_to_evaluate, ids only) and
+ *   enqueues one `evaluate-experiment` per experiment (`jobId` = `evaluate-<experiment id>`,
+ *   removed when done).
+ * - `evaluate-experiment` (tenant): assesses one experiment inside its organisation and, when a
+ *   variant wins at the experiment's confidence and sample, completes it with the decision.
  */
 export const maintenanceQueue = defineQueue('outreach.maintenance', {
   heartbeat: tenantJob(
@@ -21,10 +27,34 @@ export const maintenanceQueue = defineQueue('outreach.maintenance', {
       requestedAt: z.iso.datetime(),
     }),
   ),
+  'evaluate-experiments': systemJob(z.object({})),
+  'evaluate-experiment': tenantJob(
+    z.object({
+      organisationId: z.uuid(),
+      experimentId: z.uuid(),
+    }),
+  ),
 });
 
 export type HeartbeatPayload = JobPayload<typeof maintenanceQueue, 'heartbeat'>;
 export type SystemHeartbeatPayload = JobPayload<typeof maintenanceQueue, 'system-heartbeat'>;
+export type EvaluateExperimentPayload = JobPayload<typeof maintenanceQueue, 'evaluate-experiment'>;
+
+/** What an evaluate-experiments run did. */
+export interface EvaluateExperimentsResult {
+  experiments: number;
+  enqueued: number;
+}
+
+/** How an evaluate-experiment job ended (its return value, visible in Bull Board). */
+export interface EvaluateExperimentResult {
+  experimentId: string;
+  /** completed: the winner was recorded; kept: still running; skipped: not running or not auto. */
+  outcome: 'completed' | 'kept' | 'skipped';
+  verdict: string | null;
+  winnerVariantId: string | null;
+  message: string;
+}
 
 /** What a heartbeat job returns. */
 export interface HeartbeatResult {

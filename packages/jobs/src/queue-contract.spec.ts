@@ -78,7 +78,12 @@ describe('job kinds', () => {
       'outreach.delivery',
       'outreach.inbound',
     ]);
-    expect(Object.keys(maintenanceQueue.jobs)).toEqual(['heartbeat', 'system-heartbeat']);
+    expect(Object.keys(maintenanceQueue.jobs)).toEqual([
+      'heartbeat',
+      'system-heartbeat',
+      'evaluate-experiments',
+      'evaluate-experiment',
+    ]);
     expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);
     expect(jobKind(importsQueue, 'process-import')).toBe('tenant');
     expect(Object.keys(deliveryQueue.jobs)).toEqual(['claim-due-tasks', 'send-step']);

@@ -20,6 +20,7 @@ import { InboundSyncService } from '../inbound/inbound-sync.service.js';
 import { InboundProcessor } from '../inbound/inbound.processor.js';
 import { InboundService } from '../inbound/inbound.service.js';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
+import { ExperimentEvaluationService } from '../maintenance/experiment-evaluation.service.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
 
 async function start(queues: readonly unknown[]): Promise<void> {
@@ -38,11 +39,13 @@ async function start(queues: readonly unknown[]): Promise<void> {
       { provide: SystemDatabase, useValue: {} },
       { provide: JobProducer, useValue: { schedule: () => Promise.resolve() } },
       { provide: SendStepService, useValue: {} },
+      { provide: ExperimentEvaluationService, useValue: {} },
       { provide: DeliveryMetrics, useValue: {} },
       {
         provide: SERVICE_CONFIG,
         useValue: {
           delivery: { claimEveryMs: 1_000, concurrency: 1 },
+          experiments: { evaluationEveryMs: 60_000 },
           inbound: { pollIntervalMs: 60_000, concurrency: 1 },
         },
       },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ExperimentEvaluationService } from './experiment-evaluation.service.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 
-@Module({ providers: [MaintenanceProcessor] })
+@Module({ providers: [MaintenanceProcessor, ExperimentEvaluationService] })
 export class MaintenanceModule {}

@@ -1,0 +1,150 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import {
+  CursorCodec,
+  createDataSource,
+  createRepositories,
+  runInTenantTransaction,
+  type OrganisationId,
+} from '@outreach/db';
+import {
+  FIXTURE_CURSOR_SECRET,
+  seedCampaignActivity,
+  seedTwoOrganisations,
+  type CampaignActivity,
+} from '@outreach/db/testing';
+import { freePort } from '@outreach/devstack';
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import { silentLog, testServiceEnv } from '@outreach/testing/http';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { createWorker } from '../src/worker.factory.js';
+
+interface ExperimentRow {
+  status: string;
+  winner_variant_id: string | null;
+  decision: {
+    verdict: string;
+    method: string;
+    metric: string;
+    decidedBy: string;
+    decidedAt: string;
+    confidence: number;
+    winnerVariantId: string;
+    variants: { key: string; delivered: number; conversions: number; probabilityBest: number }[];
+  } | null;
+}
+
+/*
+ * Auto-completion through the worker: the scheduled evaluate-experiments job (every second
+ * here) finds the running auto-completing experiments of every organisation through the system
+ * path, and each evaluate-experiment job completes its experiment when a variant wins — with the
+ * winner and the figures recorded — and leaves an underpowered one running.
+ */
+describe('A/B auto-completion by the worker (e2e)', () => {
+  let database: TestDatabase;
+  let seeding: DataSource;
+  let admin: pg.Client;
+  let worker: INestApplicationContext | undefined;
+  let orgA: OrganisationId;
+  let orgB: OrganisationId;
+  let clear: CampaignActivity;
+  let underpowered: CampaignActivity;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    seeding = await createDataSource({
+      url: database.appUrl,
+      applicationName: 'seed',
+    }).initialize();
+    admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const fixture = await seedTwoOrganisations(seeding);
+    orgA = fixture.a.organisationId;
+    orgB = fixture.b.organisationId;
+    // A: 400 prospects; variant B's delivered messages all get a human open (A: a third).
+    clear = await seedCampaignActivity(seeding, orgA, { enrollments: 400, label: 'auto' });
+    await admin.query(
+      `INSERT INTO tracking.message_open_stats AS s (organisation_id, message_id, open_count,
+              human_open_count, first_open_at, last_open_at, first_human_open_at, last_human_open_at,
+              last_open_kind)
+       SELECT organisation_id, id, 1, 1, sent_at, sent_at, sent_at, sent_at, 'human'
+         FROM outreach.messages
+        WHERE organisation_id = $1 AND variant_id = $2 AND status = 'sent'
+       ON CONFLICT (organisation_id, message_id) DO UPDATE
+          SET open_count = s.open_count + 1, human_open_count = s.human_open_count + 1,
+              first_human_open_at = coalesce(s.first_human_open_at, s.first_open_at),
+              last_human_open_at = coalesce(s.last_human_open_at, s.first_open_at)`,
+      [orgA, clear.variantIds.B],
+    );
+    // B: 40 prospects, far from the sample a 5-point effect needs.
+    underpowered = await seedCampaignActivity(seeding, orgB, { enrollments: 40, label: 'auto' });
+    const codec = new CursorCodec(FIXTURE_CURSOR_SECRET);
+    await runInTenantTransaction(seeding, orgA, (manager) =>
+      createRepositories(manager, codec).experiments.configureDecision(orgA, clear.experimentId, {
+        autoComplete: true,
+        minSamplePerVariant: 50,
+        minimumDetectableEffect: 0.2,
+      }),
+    );
+    await runInTenantTransaction(seeding, orgB, (manager) =>
+      createRepositories(manager, codec).experiments.configureDecision(
+        orgB,
+        underpowered.experimentId,
+        { autoComplete: true },
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await admin.end();
+    await seeding.destroy();
+    await database.drop();
+  });
+
+  const experiment = async (org: string, id: string): Promise<ExperimentRow | undefined> =>
+    (
+      await admin.query<ExperimentRow>(
+        'SELECT status, winner_variant_id, decision FROM outreach.step_experiments WHERE organisation_id = $1 AND id = $2',
+        [org, id],
+      )
+    ).rows[0];
+
+  it('completes the experiment a variant wins, records why, and leaves an underpowered one running', async () => {
+    const env = testServiceEnv(database.appUrl, {
+      PORT: String(await freePort()),
+      EXPERIMENT_EVALUATION_EVERY_MS: '1000',
+    });
+    worker = (await createWorker(env, { logDestination: silentLog })).app;
+    const deadline = Date.now() + 60_000;
+    let row = await experiment(orgA, clear.experimentId);
+    while (row?.status !== 'completed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      row = await experiment(orgA, clear.experimentId);
+    }
+    expect(row?.status).toBe('completed');
+    expect(row?.winner_variant_id).toBe(clear.variantIds.B);
+    expect(row?.decision).toMatchObject({
+      verdict: 'winner',
+      method: 'bayesian_beta_binomial',
+      metric: 'open_rate',
+      decidedBy: 'worker:evaluate-experiment',
+      confidence: 0.95,
+      winnerVariantId: clear.variantIds.B,
+    });
+    // Figures of seedCampaignActivity(400): A 192 delivered, 64 opened; B 160, all opened.
+    expect(row?.decision?.variants.map((v) => [v.key, v.delivered, v.conversions])).toEqual([
+      ['A', 192, 64],
+      ['B', 160, 160],
+    ]);
+    expect(row?.decision?.variants[1]?.probabilityBest).toBeGreaterThan(0.999);
+    expect(Date.parse(row?.decision?.decidedAt ?? '')).not.toBeNaN();
+    // Evaluated too (several runs by now), but never completed: not enough data.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await experiment(orgB, underpowered.experimentId)).toEqual({
+      status: 'running',
+      winner_variant_id: null,
+      decision: null,
+    });
+  });
+});
