@@ -160,15 +160,16 @@ export function capsHeadroom(
   counts: SendCounts,
   now: Date,
 ): number {
-  const allowance = mailboxDailyAllowance(
-    mailbox.dailyCap,
-    warmupOf(mailbox),
-    capDay(context, now).date,
-  );
+  const allowance = mailboxAllowance(mailbox, capDay(context, now).date);
   return Math.min(
     allowance - counts.mailboxSends,
     context.campaign.dailyLimit - counts.campaignSends,
   );
+}
+
+/** The mailbox's sends allowed on `date`: its daily cap, or less on its warm-up ramp. */
+function mailboxAllowance(mailbox: SendMailbox, date: string): number {
+  return mailboxDailyAllowance(mailbox.dailyCap, warmupOf(mailbox), date);
 }
 
 function warmupOf(mailbox: SendMailbox) {
@@ -199,13 +200,12 @@ export function capsGate(
   random: () => number = Math.random,
 ): { until: Date; reason: string } | null {
   const day = capDay(context, now);
-  const warmup = warmupOf(mailbox);
-  const allowance = mailboxDailyAllowance(mailbox.dailyCap, warmup, day.date);
+  const allowance = mailboxAllowance(mailbox, day.date);
   if (counts.mailboxSends >= allowance) {
     return {
       until: nextOpening(window, day.end),
       reason: `waiting: mailbox ${mailbox.emailAddress} sent its ${String(allowance)} e-mails of ${day.date}${
-        warmup ? ' (warm-up)' : ''
+        allowance < mailbox.dailyCap ? ' (warm-up)' : ''
       }`,
     };
   }
