@@ -23,6 +23,7 @@ import { ExperimentsModule } from './outreach/experiments/experiments.module.js'
 import { EnrollmentsModule } from './outreach/enrollments/enrollments.module.js';
 import { MessagesModule } from './outreach/messages/messages.module.js';
 import { OpenStatsModule } from './outreach/open-stats/open-stats.module.js';
+import { StatsModule } from './outreach/stats/stats.module.js';
 import { TasksModule } from './outreach/tasks/tasks.module.js';
 
 /**
@@ -49,6 +50,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     TasksModule,
     MessagesModule,
     OpenStatsModule,
+    StatsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: () => createValidationPipe() },

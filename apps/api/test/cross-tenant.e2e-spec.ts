@@ -6,6 +6,7 @@ import { EXPERIMENTS_CASES } from './cross-tenant/experiments.cases.js';
 import { ENROLLMENTS_CASES } from './cross-tenant/enrollments.cases.js';
 import { DELIVERY_CASES } from './cross-tenant/delivery.cases.js';
 import { IMPORTS_CASES } from './cross-tenant/imports.cases.js';
+import { ANALYTICS_CASES } from './cross-tenant/analytics.cases.js';
 import type { CaseBuilder, CrossTenantCases } from './cross-tenant/cross-tenant-case.js';
 import { routeInventory } from './support/route-inventory.js';
 
@@ -21,6 +22,7 @@ const CASES: CrossTenantCases = {
   ...ENROLLMENTS_CASES,
   ...DELIVERY_CASES,
   ...IMPORTS_CASES,
+  ...ANALYTICS_CASES,
 };
 
 function fill(path: string, organisationId: string, params: Record<string, string>): string {

@@ -437,7 +437,10 @@ describe('A/B experiments on steps (e2e)', () => {
     const path =
       '/organisations/{organisationId}/campaigns/{campaignId}/steps/{stepId}/experiments';
     expect(Object.keys(document.body.paths[path] ?? {}).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(document.body.paths[`${path}/{experimentId}`] ?? {})).toEqual(['get']);
+    expect(Object.keys(document.body.paths[`${path}/{experimentId}`] ?? {}).sort()).toEqual([
+      'get',
+      'patch',
+    ]);
     for (const action of ['start', 'stop', 'winner']) {
       expect(Object.keys(document.body.paths[`${path}/{experimentId}/${action}`] ?? {})).toEqual([
         'post',

@@ -72,6 +72,11 @@ export const EXPERIMENTS_CASES: CrossTenantCases = {
       const { campaignId, stepId, experimentId } = await freshExperiment(api, f);
       return { params: { campaignId, stepId, experimentId } };
     },
+  'PATCH /organisations/:organisationId/campaigns/:campaignId/steps/:stepId/experiments/:experimentId':
+    async (f, api) => {
+      const { campaignId, stepId, experimentId } = await freshExperiment(api, f);
+      return { params: { campaignId, stepId, experimentId }, body: { autoComplete: true } };
+    },
   [`${PREFIX}/:experimentId/start`]: async (f, api) => {
     const { campaignId, stepId, experimentId } = await freshExperiment(api, f);
     return { params: { campaignId, stepId, experimentId } };

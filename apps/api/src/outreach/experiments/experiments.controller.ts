@@ -1,9 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Page } from '@outreach/db';
 import { RequirePermission } from '@outreach/tenancy/http';
 import { CreateExperimentDto } from './dto/create-experiment.dto.js';
 import { DeclareWinnerDto } from './dto/declare-winner.dto.js';
+import { ExperimentDecisionSettingsDto } from './dto/experiment-decision-settings.dto.js';
 import { ListExperimentsQuery } from './dto/list-experiments.query.js';
 import type { ExperimentView } from './experiment.view.js';
 import { ExperimentsService } from './experiments.service.js';
@@ -87,5 +98,20 @@ export class ExperimentsController {
     @Body() body: DeclareWinnerDto,
   ): Promise<ExperimentView> {
     return this.experiments.act(campaignId, stepId, experimentId, 'winner', body.variantId);
+  }
+
+  @Patch(':experimentId')
+  @RequirePermission('campaigns:write')
+  @ApiOperation({
+    summary:
+      'How a draft or running experiment decides: autoComplete (the worker completes it when a variant wins), confidence, minSamplePerVariant, minimumDetectableEffect',
+  })
+  configure(
+    @Param('campaignId', ParseUUIDPipe) campaignId: string,
+    @Param('stepId', ParseUUIDPipe) stepId: string,
+    @Param('experimentId', ParseUUIDPipe) experimentId: string,
+    @Body() body: ExperimentDecisionSettingsDto,
+  ): Promise<ExperimentView> {
+    return this.experiments.configure(campaignId, stepId, experimentId, body);
   }
 }

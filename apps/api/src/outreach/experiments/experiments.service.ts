@@ -21,6 +21,7 @@ import {
   contentTemplateProblems,
   type EmailContent,
 } from '../content/email-content.rules.js';
+import type { ExperimentDecisionSettingsDto } from './dto/experiment-decision-settings.dto.js';
 import type { CreateExperimentDto } from './dto/create-experiment.dto.js';
 import type { ListExperimentsQuery } from './dto/list-experiments.query.js';
 import { experimentView, type ExperimentView } from './experiment.view.js';
@@ -142,6 +143,32 @@ export class ExperimentsService {
       ...(action === 'winner' && winnerVariantId ? { winnerVariantId } : {}),
     });
     if (!changed) throw new ConflictException('the experiment changed meanwhile: retry');
+    return experimentView({ experiment: changed, variants: record.variants });
+  }
+
+  /**
+   * How a draft or running experiment decides by itself (auto-completion by the worker,
+   * confidence, minimum sample, minimum detectable effect); a finished one answers 409.
+   */
+  async configure(
+    campaignId: string,
+    stepId: string,
+    experimentId: string,
+    body: ExperimentDecisionSettingsDto,
+  ): Promise<ExperimentView> {
+    await this.campaign(campaignId);
+    await this.step(campaignId, stepId);
+    const experiments = this.repositories().experiments;
+    const record = await experiments.find(this.organisation(), stepId, experimentId, {
+      lock: true,
+    });
+    if (!record) throw this.experimentNotFound();
+    const changed = await experiments.configureDecision(this.organisation(), experimentId, body);
+    if (!changed) {
+      throw new ConflictException(
+        `the experiment is ${record.experiment.status}: only a draft or running experiment can change how it decides`,
+      );
+    }
     return experimentView({ experiment: changed, variants: record.variants });
   }
 
