@@ -4,6 +4,8 @@ import { apiConfigSchema, type ApiConfig } from './config/api-config.schema.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { registerMultipart } from './http/multipart.js';
 import { applyRouteBodyLimits } from './http/body-limit.js';
+import { registerRawBodies } from './http/raw-body.js';
+import { RAW_MESSAGE_TYPES } from './delivery/inbound/inbound.controller.js';
 
 /** The api as an HTTP service: used by main.ts and by the e2e tests. */
 export const apiService: HttpServiceDefinition<ApiConfig> = {
@@ -14,6 +16,7 @@ export const apiService: HttpServiceDefinition<ApiConfig> = {
   fastify: { bodyLimit: 1_048_576 },
   configure: async (app) => {
     await registerMultipart(app);
+    registerRawBodies(app, RAW_MESSAGE_TYPES);
     applyRouteBodyLimits(app);
     setupOpenApi(app);
   },

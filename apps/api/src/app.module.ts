@@ -15,6 +15,7 @@ import { OrganisationsModule } from './organisations/organisations.module.js';
 import { PeopleModule } from './crm/people/people.module.js';
 import { PositionsModule } from './crm/positions/positions.module.js';
 import { MailboxesModule } from './delivery/mailboxes/mailboxes.module.js';
+import { InboundModule } from './delivery/inbound/inbound.module.js';
 import { SuppressionsModule } from './delivery/suppressions/suppressions.module.js';
 import { CampaignsModule } from './outreach/campaigns/campaigns.module.js';
 import { PromptsModule } from './outreach/prompts/prompts.module.js';
@@ -41,6 +42,7 @@ import { TasksModule } from './outreach/tasks/tasks.module.js';
     PositionsModule,
     ImportsModule,
     MailboxesModule,
+    InboundModule,
     SuppressionsModule,
     CampaignsModule,
     StepsModule,

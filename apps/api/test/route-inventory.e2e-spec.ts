@@ -23,6 +23,7 @@ describe('route inventory (e2e)', () => {
     expect(routes).toEqual([
       'GET    /health/live → public',
       'GET    /health/ready → public',
+      'POST   /inbound/:mailboxId → public',
       'GET    /organisations → authenticated',
       'POST   /organisations → authenticated',
       'GET    /organisations/:organisationId → organisation:organisation:read',
@@ -80,6 +81,7 @@ describe('route inventory (e2e)', () => {
       'DELETE /organisations/:organisationId/mailboxes/:mailboxId → organisation:mailboxes:write',
       'GET    /organisations/:organisationId/mailboxes/:mailboxId → organisation:mailboxes:read',
       'PATCH  /organisations/:organisationId/mailboxes/:mailboxId → organisation:mailboxes:write',
+      'POST   /organisations/:organisationId/mailboxes/:mailboxId/inbound-secret → organisation:mailboxes:write',
       'GET    /organisations/:organisationId/mailboxes/:mailboxId/stats → organisation:mailboxes:read',
       'POST   /organisations/:organisationId/mailboxes/:mailboxId/verify → organisation:mailboxes:write',
       'GET    /organisations/:organisationId/members → organisation:members:read',

@@ -44,6 +44,9 @@ export const DELIVERY_CASES: CrossTenantCases = {
   'DELETE /organisations/:organisationId/mailboxes/:mailboxId': async (f, api) => ({
     params: { mailboxId: await freshMailbox(api, f) },
   }),
+  'POST /organisations/:organisationId/mailboxes/:mailboxId/inbound-secret': async (f, api) => ({
+    params: { mailboxId: await freshMailbox(api, f) },
+  }),
   'POST /organisations/:organisationId/mailboxes/:mailboxId/verify': async (f, api) => ({
     params: { mailboxId: await freshMailbox(api, f) },
   }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createDataSource, type OrganisationId } from '@outreach/db';
 import { DovecotServer, freePort, RedisServer, SmtpSink } from '@outreach/devstack';
+import { inboundQueue, JobProducer, redisConnectionOptions } from '@outreach/jobs';
 import { silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { DataSource } from 'typeorm';
@@ -575,6 +576,80 @@ describe('inbound mail (PostgreSQL 18, Redis, SMTP, Dovecot)', () => {
       true,
     );
   }, 60_000);
+
+  it('processes a message pushed through the api (process-message job) like a fetched one, and three soft bounces in five sends as a hard one', async () => {
+    const { fixture, sent } = await sentCampaign(2);
+    const [pushed, soft] = sent as [Sent, Sent];
+    const producer = new JobProducer({ connection: redisConnectionOptions(redis.url) });
+    const enqueue = (raw: string) =>
+      producer.enqueue(
+        inboundQueue,
+        'process-message',
+        {
+          organisationId: fixture.organisationId,
+          mailboxId: fixture.mailboxId,
+          raw: Buffer.from(raw).toString('base64'),
+          receivedAt: new Date().toISOString(),
+        },
+        { jobId: randomUUID() },
+      );
+    const delayed = (n: number) =>
+      reply(soft, `<${soft.toEmail}>: 452 4.2.2 Mailbox full (${String(n)})`, {
+        From: 'MAILER-DAEMON@mx.example.com',
+        Subject: 'Delayed Mail (still being retried)',
+        'Content-Type': 'text/plain; charset=us-ascii',
+        'X-Failed-Recipients': soft.toEmail,
+        'In-Reply-To': soft.messageId,
+      });
+    try {
+      await enqueue(reply(pushed, 'Reçu par la passerelle : oui, intéressé.'));
+      await enqueue(delayed(1));
+      await enqueue(delayed(2));
+      await eventually(
+        async () =>
+          (await enrollment(fixture.organisationId, pushed.enrollmentId))?.status === 'exited'
+            ? true
+            : undefined,
+        20_000,
+        'the pushed reply to exit its enrollment',
+      );
+      // Two soft bounces of the same send: one send bounced softly, not three.
+      expect((await enrollment(fixture.organisationId, soft.enrollmentId))?.status).toBe('active');
+      // Two more sends to the address, each bounced softly: three of the last five.
+      for (const n of [2, 3]) {
+        const messageId = `<soft-${String(n)}-${randomUUID()}@example.com>`;
+        await inTenant(dataSource, fixture.organisationId, (manager) =>
+          manager.query(
+            `INSERT INTO outreach.messages (organisation_id, direction, status, enrollment_id,
+                    position_id, mailbox_id, from_email, to_email, subject, message_id, sent_at)
+             SELECT organisation_id, 'outbound', 'sent', enrollment_id, position_id, mailbox_id,
+                    from_email, to_email, subject, $2, now() + make_interval(secs => $3)
+               FROM outreach.messages WHERE id = $1`,
+            [soft.messageRowId, messageId, n],
+          ),
+        );
+        await enqueue(delayed(n + 10).replace(soft.messageId, messageId));
+      }
+      const exited = await eventually(
+        async () => {
+          const row = await enrollment(fixture.organisationId, soft.enrollmentId);
+          return row?.status === 'exited' ? row : undefined;
+        },
+        20_000,
+        'three soft bounces to exit the enrollment',
+      );
+      expect(exited.exit_reason).toBe('bounced');
+      const [suppression] = await select<{ reason: string }>(
+        dataSource,
+        fixture.organisationId,
+        `SELECT reason FROM delivery.suppressions WHERE value = $1`,
+        [soft.toEmail],
+      );
+      expect(suppression?.reason).toBe('hard_bounce');
+    } finally {
+      await producer.close();
+    }
+  });
 
   it('resumes after Dovecot is killed mid-session, and reads a folder again after its UIDVALIDITY changed without storing anything twice', async () => {
     const { fixture, sent, user } = await sentCampaign(3);

@@ -136,12 +136,15 @@ export class InboundMailRepository {
     mailboxId: string,
     hash: Buffer | null,
   ): Promise<boolean> {
-    const rows = await this.#query<unknown[]>(
-      `UPDATE delivery.mailboxes SET inbound_secret_hash = $3
-        WHERE organisation_id = $1 AND id = $2 RETURNING id`,
+    // A CTE: TypeORM answers an UPDATE … RETURNING with [rows, count], a SELECT with rows.
+    const rows = await this.#query<{ updated: number }[]>(
+      `WITH updated AS (
+         UPDATE delivery.mailboxes SET inbound_secret_hash = $3
+          WHERE organisation_id = $1 AND id = $2 RETURNING id)
+       SELECT count(*)::int AS updated FROM updated`,
       [organisationId, mailboxId, hash],
     );
-    return rows.length > 0;
+    return (rows[0]?.updated ?? 0) > 0;
   }
 
   async syncState(
@@ -319,13 +322,15 @@ export class InboundMailRepository {
     messageId: string,
     reason: string,
   ): Promise<boolean> {
-    const rows = await this.#query<unknown[]>(
-      `UPDATE outreach.messages SET status = 'bounced', error = $3
-        WHERE organisation_id = $1 AND id = $2 AND direction = 'outbound'
-          AND status IN ('sent', 'bounced') RETURNING id`,
+    const rows = await this.#query<{ updated: number }[]>(
+      `WITH updated AS (
+         UPDATE outreach.messages SET status = 'bounced', error = $3
+          WHERE organisation_id = $1 AND id = $2 AND direction = 'outbound'
+            AND status IN ('sent', 'bounced') RETURNING id)
+       SELECT count(*)::int AS updated FROM updated`,
       [organisationId, messageId, reason.slice(0, 10_000)],
     );
-    return rows.length > 0;
+    return (rows[0]?.updated ?? 0) > 0;
   }
 
   async enrollment(

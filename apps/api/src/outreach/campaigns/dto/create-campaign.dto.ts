@@ -89,4 +89,13 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsBoolean()
   trackOpens?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'a human reply also exits the colleagues enrolled in this campaign (same SIREN, else same e-mail domain)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  exitCompanyOnReply?: boolean;
 }
