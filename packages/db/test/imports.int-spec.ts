@@ -86,6 +86,16 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
   const inOrg = <T>(org: OrganisationId, work: (repos: Repositories) => Promise<T>): Promise<T> =>
     runInTenantTransaction(dataSource, org, (manager) => work(createRepositories(manager, codec)));
 
+  async function countStaged(importId: string): Promise<number> {
+    return runInTenantTransaction(dataSource, orgA, async (manager) => {
+      const [row] = await manager.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM imports.import_rows WHERE import_id = $1',
+        [importId],
+      );
+      return row?.n ?? 0;
+    });
+  }
+
   async function countCrm(org: OrganisationId): Promise<Record<string, number>> {
     return runInTenantTransaction(dataSource, org, async (manager) => {
       const [row] = await manager.query<Record<string, number>[]>(
@@ -122,6 +132,37 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
     // Row-level security: organisation B sees neither the import nor its rows.
     expect(await inOrg(orgB, (repos) => repos.importJobs.find(orgB, id))).toBeNull();
     expect(await inOrg(orgB, (repos) => repos.importJobs.readRows(orgB, id, 0, 10))).toEqual([]);
+  });
+
+  it('stages rows in runs and reads any range back in order, across run boundaries', async () => {
+    const cells = Array.from({ length: 2_500 }, (_, i) => [`r${String(i + 1)}`, 'x']);
+    const id = await inOrg(orgA, async (repos) => {
+      const created = await repos.importJobs.create(orgA, INPUT);
+      expect(await repos.importJobs.copyRows(orgA, created.id, rowsOf(cells))).toBe(2_500);
+      return created.id;
+    });
+    const read = (after: number, limit: number) =>
+      inOrg(orgA, (repos) => repos.importJobs.readRows(orgA, id, after, limit));
+    const numbers = (rows: { rowNumber: number; cells: string[] }[]) =>
+      rows.map((row) => [row.rowNumber, row.cells[0]]);
+    expect(numbers(await read(998, 4))).toEqual([
+      [999, 'r999'],
+      [1000, 'r1000'],
+      [1001, 'r1001'],
+      [1002, 'r1002'],
+    ]);
+    const all = await read(0, 5_000);
+    expect(all).toHaveLength(2_500);
+    expect(
+      all.every((row, i) => row.rowNumber === i + 1 && row.cells[0] === `r${String(i + 1)}`),
+    ).toBe(true);
+    expect(numbers(await read(2_498, 10))).toEqual([
+      [2499, 'r2499'],
+      [2500, 'r2500'],
+    ]);
+    expect(await read(2_500, 10)).toEqual([]);
+    // Three staged rows (runs of 1,000) for 2,500 data rows.
+    expect(await countStaged(id)).toBe(3);
   });
 
   it('leaves nothing behind when the transaction fails after the COPY', async () => {
