@@ -18,6 +18,8 @@ export type {
   PgBouncerUser,
   PgBouncerUrlOptions,
 } from './pgbouncer-server.js';
+export { AppProcess } from './app-process.js';
+export type { AppProcessOptions } from './app-process.js';
 export { freePort, isPortInUse } from './ports.js';
 export { SmtpSink, GarbageSmtpServer, readMailDir, writeMail, headerValue } from './smtp-sink.js';
 export type { ReceivedMail, SmtpSinkBehaviour, SmtpSinkOptions } from './smtp-sink.js';

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@outreach/devstack';
+import { AppProcess } from '@outreach/devstack';
 import type { SmtpSink } from '@outreach/devstack';
 import type { DataSource } from 'typeorm';
 import { eventually, select, type EngineFixture } from './engine-fixture.js';
@@ -9,75 +7,17 @@ import { eventually, select, type EngineFixture } from './engine-fixture.js';
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 /**
- * The worker as a real process (`node dist/main.js`), for the fault tests and the bench: it can
- * be killed with any signal. Its stderr is kept (LOG_LEVEL warn) for failure messages.
+ * The worker as a real process (`node dist/main.js`, devstack's `AppProcess`), for the fault
+ * tests and the bench: it can be killed with any signal; its stderr (LOG_LEVEL warn) is kept for
+ * failure messages.
  */
-export class WorkerProcess {
-  private stderr = '';
-  readonly exited: Promise<string>;
+export type WorkerProcess = AppProcess;
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-20_000);
-    });
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        resolve(signal ?? `code ${String(code)}`);
-      });
-    });
-  }
-
+export const WorkerProcess = {
   /** Starts `dist/main.js` with `env` (plus PORT, LOG_LEVEL warn) and waits for /health/live. */
-  static async start(env: Record<string, string>): Promise<WorkerProcess> {
-    if (!existsSync(MAIN)) {
-      throw new Error(`${MAIN} is missing: run pnpm --filter @outreach/worker build first`);
-    }
-    const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        HEALTH_CHECK_TIMEOUT_MS: '500',
-        ...env,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const worker = new WorkerProcess(child, `http://127.0.0.1:${port}`);
-    let gone = false;
-    void worker.exited.then(() => (gone = true));
-    await eventually(
-      async () => {
-        if (gone) throw new Error(`the worker exited at start: ${worker.log}`);
-        const response = await fetch(`${worker.url}/health/live`, {
-          headers: { connection: 'close' },
-        }).catch(() => undefined);
-        return response?.status === 200 ? true : undefined;
-      },
-      30_000,
-      'the worker process to be live',
-    );
-    return worker;
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  get log(): string {
-    return this.stderr;
-  }
-
-  /** Sends the signal (SIGKILL: no shutdown at all) and waits for the exit. */
-  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<string> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
+  start: (env: Record<string, string>): Promise<AppProcess> =>
+    AppProcess.start({ main: MAIN, env }),
+};
 
 export interface Outcomes {
   /** Tasks completed (their message sent). */
