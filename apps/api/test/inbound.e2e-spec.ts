@@ -125,6 +125,28 @@ describe('inbound push (e2e)', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('lets a campaign exit the whole company on a reply (exitCompanyOnReply, default false)', async () => {
+    const base = `/organisations/${a.organisationId}/campaigns`;
+    const plain = await api.request<{ id: string; exitCompanyOnReply: boolean }>('POST', base, {
+      token: a.owner.token,
+      body: { name: 'Sans effet société' },
+    });
+    expect(plain.status).toBe(201);
+    expect(plain.body.exitCompanyOnReply).toBe(false);
+    const patched = await api.request<{ exitCompanyOnReply: boolean }>(
+      'PATCH',
+      `${base}/${plain.body.id}`,
+      { token: a.owner.token, body: { exitCompanyOnReply: true } },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.exitCompanyOnReply).toBe(true);
+    const bad = await api.request('POST', base, {
+      token: a.owner.token,
+      body: { name: 'Mauvais', exitCompanyOnReply: 'yes' },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('stops accepting the old secret once a new one is generated', async () => {
     const renewed = await api.request<{ secret: string }>(
       'POST',
