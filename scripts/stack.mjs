@@ -294,6 +294,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       PORT: String(ports[app]),
+      // The worker's pixel and unsubscribe links point at this stack's tracker.
+      TRACKER_PUBLIC_URL: process.env.TRACKER_PUBLIC_URL ?? `http://localhost:${ports.tracker}`,
     };
     // Own process group (detached): Ctrl-C reaches the stack, which stops each group in turn.
     const spawnIn = (command, commandArgs, stdout = 'inherit') => {

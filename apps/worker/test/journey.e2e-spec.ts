@@ -17,7 +17,7 @@ import {
   runJourney,
   type ActedMessage,
   type JourneyResult,
-  type OpenFigures,
+  type StatsFigures,
 } from '@outreach/devstack/journey';
 import { createTestDatabase, TEST_APP_USER, type TestDatabase } from '@outreach/testing';
 
@@ -162,79 +162,157 @@ describe('the journey (e2e): import → campaign → sends → opens, answers, u
   const isRefused = (message: ActedMessage): boolean =>
     !sink.received.some((mail) => mail.to.includes(message.toEmail));
 
-  const count = (
-    messages: ActedMessage[],
-    where: (message: ActedMessage) => boolean = () => true,
-  ) => messages.filter(where).length;
-  const unique = (
-    messages: ActedMessage[],
-    where: (message: ActedMessage) => boolean = () => true,
-  ) => new Set(messages.filter(where).map((message) => message.messageId)).size;
+  type Where = (message: { stepOrder: number; variantKey: string | null }) => boolean;
+  const count = (messages: ActedMessage[], where: Where) => messages.filter(where).length;
+  const unique = (messages: ActedMessage[], where: Where) =>
+    new Set(messages.filter(where).map((message) => message.messageId)).size;
 
-  it('sends every step to every prospect once, but the refused address only its first', () => {
+  /** Every figure of `GET …/stats` for the messages `where` selects, from what the journey did. */
+  function expected(where: Where): Omit<StatsFigures, 'enrolled' | 'rates'> {
+    const outbound = result.messages
+      .map((message) => ({
+        ...message,
+        variantKey: message.variantId ? (result.variants.get(message.variantId) ?? null) : null,
+      }))
+      .filter(where);
+    const sent = outbound.filter((message) => ['sent', 'bounced'].includes(message.status)).length;
+    const bounced = outbound.filter((message) => message.status === 'bounced').length;
+    const { humanOpens, proxyOpens, replies, autoReplies, unsubscribes } = result.actions;
+    return {
+      sent,
+      delivered: sent - bounced,
+      bounced,
+      hardBounced: bounced,
+      softBounced: 0,
+      uniqueHumanOpens: unique(humanOpens, where),
+      totalOpens: count(humanOpens, where) + count(proxyOpens, where),
+      humanOpens: count(humanOpens, where),
+      machineOpens: count(proxyOpens, where),
+      humanReplies: count(replies, where),
+      autoReplies: count(autoReplies, where),
+      unsubscribes: count(unsubscribes, where),
+    };
+  }
+
+  it('sends steps 1 and 2 at once, to the refused address only step 1, and step 3 waits', () => {
     const outbound = result.messages;
     const status = (wanted: string) => outbound.filter((message) => message.status === wanted);
-    // 12 × 3 steps, less the two follow-ups of the address refused at RCPT.
-    expect(outbound).toHaveLength(ENROLLED * 3 - 2);
+    // 12 × steps 1 and 2, less the refused address's step 2; step 3 is due tomorrow.
+    expect(outbound).toHaveLength(ENROLLED * 2 - 1);
+    expect(outbound.filter((message) => message.stepOrder === 1)).toHaveLength(ENROLLED);
+    expect(outbound.filter((message) => message.stepOrder === 2)).toHaveLength(ENROLLED - 1);
     // Two bounces: one refused by the SMTP server, one reported later by a DSN read from IMAP.
     expect(result.actions.bounces).toHaveLength(2);
+    expect(result.actions.bounces.filter(isRefused)).toHaveLength(1);
     expect(
       status('bounced')
         .map((message) => message.id)
         .sort(),
     ).toEqual(result.actions.bounces.map((message) => message.messageId).sort());
-    expect(status('sent')).toHaveLength(ENROLLED * 3 - 4);
+    expect(status('sent')).toHaveLength(ENROLLED * 2 - 3);
     // At the SMTP server: every accepted message exactly once (the reported one was accepted).
     expect(sink.duplicates()).toEqual([]);
-    expect(sink.received).toHaveLength(ENROLLED * 3 - 3);
+    expect(sink.received).toHaveLength(ENROLLED * 2 - 2);
     // Step 1 split between the two variants, both used.
-    const first = outbound.filter((message) => message.stepOrder === 1);
-    expect(first).toHaveLength(ENROLLED);
-    const keys = first.map((message) => result.variants.get(message.variantId ?? ''));
+    const keys = outbound
+      .filter((message) => message.stepOrder === 1)
+      .map((message) => result.variants.get(message.variantId ?? ''));
     expect(new Set(keys)).toEqual(new Set(['A', 'B']));
   });
 
-  it('counts opens by people and by machines, per step and per variant, as the tracker saw them', () => {
-    const { humanOpens, proxyOpens } = result.actions;
-    const figures = (where: (message: ActedMessage) => boolean): Partial<OpenFigures> => ({
-      uniqueHumanOpens: unique(humanOpens, where),
-      humanOpens: count(humanOpens, where),
-      machineOpens: count(proxyOpens, where),
-      totalOpens: count(humanOpens, where) + count(proxyOpens, where),
+  it('reports every count of the campaign, per step and per A/B variant (GET …/stats)', () => {
+    const stats = result.stats;
+    expect(stats).not.toBeNull();
+    if (stats === null) return;
+    expect(result.actions.humanOpens.length).toBeGreaterThan(0);
+    expect(result.actions.proxyOpens.length).toBeGreaterThan(0);
+    expect(stats.total).toMatchObject({ ...expected(() => true), enrolled: ENROLLED });
+    expect(stats.total).toMatchObject({
+      humanReplies: 1,
+      autoReplies: 1,
+      unsubscribes: 1,
+      bounced: 2,
+      hardBounced: 2,
     });
-    expect(humanOpens.length).toBeGreaterThan(0);
-    expect(proxyOpens.length).toBeGreaterThan(0);
-    expect(result.openStats.total).toMatchObject({
-      ...figures(() => true),
-      delivered: ENROLLED * 3 - 4,
+    expect(stats.total.rates.open).toEqual({
+      numerator: stats.total.uniqueHumanOpens,
+      denominator: stats.total.delivered,
+      rate: stats.total.uniqueHumanOpens / stats.total.delivered,
     });
-    for (const step of result.openStats.steps) {
+    expect(stats.steps.map((step) => step.stepOrder)).toEqual([1, 2, 3]);
+    for (const step of stats.steps) {
       expect({ step: step.stepOrder, ...step }).toMatchObject({
         step: step.stepOrder,
-        ...figures((message) => message.stepOrder === step.stepOrder),
+        ...expected((message) => message.stepOrder === step.stepOrder),
       });
     }
-    expect(result.openStats.variants).toHaveLength(2);
-    for (const variant of result.openStats.variants) {
-      const key = result.variants.get(variant.variantId);
-      expect({ key, ...variant }).toMatchObject({
-        key,
-        ...figures((message) => message.variantKey === key),
+    expect(stats.variants.map((variant) => variant.variantKey).sort()).toEqual(['A', 'B']);
+    for (const variant of stats.variants) {
+      const assigned = result.messages.filter(
+        (message) => message.stepOrder === 1 && message.variantId === variant.variantId,
+      ).length;
+      expect({ key: variant.variantKey, ...variant }).toMatchObject({
+        key: variant.variantKey,
+        enrolled: assigned,
+        ...expected((message) => message.variantKey === variant.variantKey),
       });
     }
   });
 
-  it('exits the refused enrollment and suppresses the bounced and unsubscribed addresses', async () => {
+  it('states the A/B verdict on the human open rate (GET …/experiments)', () => {
+    const decision = result.experiments?.experiments[0];
+    expect(result.experiments?.experiments).toHaveLength(1);
+    expect(decision).toMatchObject({ experimentId: result.experimentId, metric: 'open_rate' });
+    // 12 prospects cannot decide anything: the api says so and how many more it needs.
+    expect(decision?.assessment.verdict).toBe('not_enough_data');
+    for (const variant of decision?.assessment.variants ?? []) {
+      const where: Where = (message) =>
+        message.stepOrder === 1 && message.variantKey === variant.key;
+      const figures = expected(where);
+      expect(variant).toMatchObject({
+        delivered: figures.delivered,
+        conversions: figures.uniqueHumanOpens,
+      });
+      expect(variant.sampleNeeded).toBeGreaterThan(0);
+    }
+  });
+
+  it('stops the sequence for who answered, unsubscribed or bounced; pauses who is away', async () => {
     const api = new ApiClient(apiUrl, token);
     const org = `/organisations/${result.organisationId}`;
-    const enrollments = await api.all<{ status: string; exitReason: string | null }>(
-      `${org}/campaigns/${result.campaignId}/enrollments`,
+    const enrollments = await api.all<{
+      status: string;
+      exitReason: string | null;
+      pausedUntil: string | null;
+    }>(`${org}/campaigns/${result.campaignId}/enrollments`);
+    const state = (enrollment: { status: string; exitReason: string | null }) =>
+      `${enrollment.status}${enrollment.exitReason ? ` ${enrollment.exitReason}` : ''}`;
+    expect(enrollments.map(state).sort()).toEqual(
+      [
+        ...Array<string>(ENROLLED - 5).fill('active'),
+        'exited bounced', // refused at RCPT
+        'exited bounced', // the DSN read from IMAP
+        'exited replied',
+        'exited unsubscribed',
+        'paused', // out of office until 15 January
+      ].sort(),
     );
-    // Every step had gone out before the unsubscribe, the answers and the bounce report came:
-    // those enrollments had completed already; the refused address exited at once.
-    expect(
-      enrollments.map((enrollment) => `${enrollment.status} ${enrollment.exitReason ?? ''}`).sort(),
-    ).toEqual([...Array<string>(ENROLLED - 1).fill('completed '), 'exited bounced'].sort());
+    const paused = enrollments.find((enrollment) => enrollment.status === 'paused');
+    expect(paused?.pausedUntil?.slice(5, 10)).toMatch(/^01-1[56]$/);
+    // Step 3 (a day later) waits for the active and the paused; it is cancelled for the three
+    // who stopped after step 2 (the refused address never got that far).
+    const tasks = await api.all<{ status: string; stepId: string; lastError: string | null }>(
+      `${org}/campaigns/${result.campaignId}/tasks`,
+    );
+    const third = tasks.filter((task) => task.stepId === result.stepIds[2]);
+    expect(third.map((task) => task.lastError ?? task.status).sort()).toEqual(
+      [
+        ...Array<string>(ENROLLED - 4).fill('pending'),
+        'cancelled: the enrollment exited (bounced)',
+        'cancelled: the enrollment exited (replied)',
+        'cancelled: the enrollment exited (unsubscribed)',
+      ].sort(),
+    );
     const [unsubscribed] = result.actions.unsubscribes as [ActedMessage];
     const suppressions = await api.all<{ value: string; reason: string }>(`${org}/suppressions`);
     const byValue = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
@@ -252,9 +330,7 @@ describe('the journey (e2e): import → campaign → sends → opens, answers, u
   it('reads the reply, the auto-reply and the bounce report from IMAP', () => {
     expect(result.actions.replies).toHaveLength(1);
     expect(result.actions.autoReplies).toHaveLength(1);
-    const reported = result.actions.bounces.find(
-      (message) => message.stepOrder === 1 && !isRefused(message),
-    );
+    const reported = result.actions.bounces.find((message) => !isRefused(message));
     const senders = result.inbound.map((message) => (message as { fromEmail?: string }).fromEmail);
     expect(senders.sort()).toEqual(
       [

@@ -67,6 +67,14 @@ export class ApiClient {
       method,
       headers,
       body: payload ?? null,
+    }).catch((error: unknown) => {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      throw new Error(
+        `${method} ${path}: the api at ${this.baseUrl} does not answer (${String(cause)})`,
+        {
+          cause: error,
+        },
+      );
     });
     const text = await response.text();
     let parsed: unknown = text;

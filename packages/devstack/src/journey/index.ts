@@ -12,9 +12,13 @@ export {
   unsubscribeOneClick,
 } from './recipient.js';
 export type { MailLinks, Original } from './recipient.js';
-export { roundTheClock, runJourney, waitFor } from './journey.js';
+export { roundTheClock, runJourney, STEP_DELAYS, waitFor } from './journey.js';
 export type {
   ActedMessage,
+  CampaignExperiments,
+  CampaignStats,
+  Rate,
+  StatsFigures,
   JourneyActions,
   JourneyMailbox,
   JourneyMessage,

@@ -114,9 +114,9 @@ export interface JourneyResult {
   /** Inbound messages the api lists at the end (read by the worker from IMAP). */
   inbound: JourneyMessage[];
   /** `GET …/stats`, or null when the api has no such route. */
-  stats: unknown;
+  stats: CampaignStats | null;
   /** `GET …/experiments` (A/B decisions), or null when the api has no such route. */
-  experiments: unknown;
+  experiments: CampaignExperiments | null;
 }
 
 /** The open figures of `GET …/open-stats` the journey reads. */
@@ -133,6 +133,70 @@ export interface OpenStats {
   total: OpenFigures;
   steps: Array<OpenFigures & { stepId: string; stepOrder: number }>;
   variants: Array<OpenFigures & { variantId: string; key?: string }>;
+}
+
+/** Days between the steps: 1 and 2 at once, 3 the next day. */
+export const STEP_DELAYS = [0, 0, 1] as const;
+
+/** A rate as the api gives it, with its denominator. */
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+
+/** The figures of `GET …/stats` (campaign, step, variant, mailbox). */
+export interface StatsFigures {
+  enrolled: number | null;
+  sent: number;
+  delivered: number;
+  bounced: number;
+  hardBounced: number;
+  softBounced: number;
+  uniqueHumanOpens: number;
+  totalOpens: number;
+  humanOpens: number;
+  machineOpens: number;
+  humanReplies: number;
+  autoReplies: number;
+  unsubscribes: number;
+  rates: Record<'delivery' | 'bounce' | 'open' | 'reply' | 'autoReply' | 'unsubscribe', Rate>;
+}
+
+export interface CampaignStats {
+  campaignId: string;
+  timezone: string;
+  total: StatsFigures;
+  steps: Array<StatsFigures & { stepId: string; stepOrder: number }>;
+  variants: Array<StatsFigures & { variantId: string; variantKey: string; experimentId: string }>;
+  mailboxes: Array<StatsFigures & { mailboxId: string; mailboxEmail: string | null }>;
+}
+
+/** `GET …/experiments`: each experiment's decision. */
+export interface CampaignExperiments {
+  campaignId: string;
+  experiments: Array<{
+    experimentId: string;
+    name: string;
+    metric: string;
+    status: string;
+    winnerVariantId: string | null;
+    assessment: {
+      verdict: string;
+      message: string;
+      confidence: number;
+      variants: Array<{
+        variantId: string;
+        key: string;
+        delivered: number;
+        conversions: number;
+        rate: number | null;
+        interval: { lower: number; upper: number; level: number };
+        probabilityBest: number | null;
+        sampleNeeded: number;
+      }>;
+    };
+  }>;
 }
 
 const TERMINAL = new Set(['sent', 'bounced', 'failed', 'uncertain']);
@@ -294,9 +358,11 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
     },
   ];
   const stepIds: string[] = [];
-  for (const body of stepBodies) {
+  // Steps 1 and 2 at once; step 3 a day later, so the prospects' answers, unsubscribe and
+  // bounce stop it for them (the stop rules) while it waits for the others.
+  for (const [index, body] of stepBodies.entries()) {
     const step = await api.call<{ id: string }>('POST', `${base}/steps`, {
-      delayDays: 0,
+      delayDays: STEP_DELAYS[index],
       exitOnReply: true,
       ...body,
     });
@@ -327,7 +393,9 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   await api.call('POST', `${base}/steps/${firstStep}/experiments/${experiment.id}/start`);
   const variants = new Map(experiment.variants.map((variant) => [variant.id, variant.key]));
   await api.call('POST', `${base}/activate`);
-  log(`campaign ${campaign.id}: 3 steps (delay 0 days), A/B test A vs B on step 1, active`);
+  log(
+    `campaign ${campaign.id}: 3 steps (delays ${STEP_DELAYS.join(', ')} days), A/B test A vs B on step 1, active`,
+  );
 
   // The SMTP bounce: the recipient server refuses the last prospect's address; the reported
   // bounce is the one before.
@@ -349,7 +417,8 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   }
   log(`${positions.length} prospects enrolled`);
 
-  const expected = positions.length * 3 - (refused ? 2 : 0);
+  // Steps 1 and 2 now (the refused address gets no step 2); step 3 is due tomorrow.
+  const expected = positions.length * 2 - (refused ? 1 : 0);
   const messages = await waitFor(`${expected} messages sent`, options.timeoutMs, async () => {
     const listed = await api.all<JourneyMessage>(`${base}/messages?messageDirection=outbound`);
     const failed = listed.find((message) => message.status === 'failed');
@@ -476,8 +545,8 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
     // Read again: a bounce report read meanwhile turns a delivered message into a bounced one.
     openStats: await api.call<OpenStats>('GET', `${base}/open-stats`),
     inbound,
-    stats: await optionalRoute(api, `${base}/stats`),
-    experiments: await optionalRoute(api, `${base}/experiments`),
+    stats: (await optionalRoute(api, `${base}/stats`)) as CampaignStats | null,
+    experiments: (await optionalRoute(api, `${base}/experiments`)) as CampaignExperiments | null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { JourneyResult, OpenFigures } from './journey.js';
+import type { JourneyResult, Rate, StatsFigures } from './journey.js';
 
 /** Left-aligned first column, right-aligned figures, one header line and a rule. */
 export function table(header: string[], rows: string[][]): string {
@@ -18,76 +18,91 @@ export function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-const percent = (rate: number | null | undefined): string =>
-  rate === null || rate === undefined ? '-' : `${(rate * 100).toFixed(1)} %`;
+const percent = (rate: number | null): string =>
+  rate === null ? '-' : `${(rate * 100).toFixed(1)} %`;
+const withRate = (count: number, rate: Rate): string => `${count} (${percent(rate.rate)})`;
 
-/** What the prospects did, as the journey did it (not a measurement: the stats below are). */
+/** What the prospects did, as the journey did it (not a measurement: the statistics are). */
 export function actionsSummary(result: JourneyResult): string {
   const { actions } = result;
   return [
     `people opened ${actions.humanOpens.length} times, Apple's proxy loaded ${actions.proxyOpens.length} pixels`,
     `${actions.replies.length} reply, ${actions.autoReplies.length} auto-reply, ` +
-      `${actions.unsubscribes.length} one-click unsubscribe, ${actions.bounces.length} bounce`,
+      `${actions.unsubscribes.length} one-click unsubscribe, ${actions.bounces.length} bounces`,
   ].join('\n');
 }
 
-/**
- * The campaign's figures as the api reports them: `GET …/stats` when the api has it, else the
- * open statistics (`GET …/open-stats`) with the messages' statuses.
- */
+/** The campaign's figures as `GET …/stats` gives them: the campaign, each step, each variant. */
 export function statsReport(result: JourneyResult): string {
-  if (result.stats !== null) return JSON.stringify(result.stats, null, 2);
-  const sent = (where: (variantId: string | null, step: number) => boolean) =>
-    result.messages.filter(
-      (message) => message.status === 'sent' && where(message.variantId, message.stepOrder),
-    ).length;
-  const bounced = (where: (variantId: string | null) => boolean) =>
-    result.messages.filter((message) => message.status === 'bounced' && where(message.variantId))
-      .length;
-  const row = (name: string, figures: OpenFigures, sentCount: number, bouncedCount: number) => [
+  const stats = result.stats;
+  if (stats === null) return 'statistics: this api has no GET …/campaigns/:id/stats route';
+  const row = (name: string, figures: StatsFigures): string[] => [
     name,
-    String(sentCount + bouncedCount),
-    String(bouncedCount),
+    figures.enrolled === null ? '' : String(figures.enrolled),
+    String(figures.sent),
     String(figures.delivered),
-    String(figures.uniqueHumanOpens),
-    percent(figures.openRate),
+    `${figures.bounced} (${figures.hardBounced} hard)`,
+    withRate(figures.uniqueHumanOpens, figures.rates.open),
+    String(figures.humanOpens),
     String(figures.machineOpens),
-  ];
-  const open = result.openStats;
-  const rows = [
-    row(
-      'campaign',
-      open.total,
-      sent(() => true),
-      bounced(() => true),
-    ),
-    ...open.steps.map((step) =>
-      row(
-        `step ${step.stepOrder}`,
-        step,
-        sent((_, order) => order === step.stepOrder),
-        step.stepOrder === 1 ? bounced(() => true) : 0,
-      ),
-    ),
-    ...open.variants.map((variant) =>
-      row(
-        `  variant ${result.variants.get(variant.variantId) ?? variant.variantId}`,
-        variant,
-        sent((variantId) => variantId === variant.variantId),
-        bounced((variantId) => variantId === variant.variantId),
-      ),
-    ),
+    withRate(figures.humanReplies, figures.rates.reply),
+    String(figures.autoReplies),
+    String(figures.unsubscribes),
   ];
   return table(
-    ['', 'attempted', 'bounced', 'delivered', 'people opened', 'open rate', 'machine opens'],
-    rows,
+    [
+      '',
+      'enrolled',
+      'sent',
+      'delivered',
+      'bounced',
+      'opened by people',
+      'human opens',
+      'machine opens',
+      'replies',
+      'auto-replies',
+      'unsubscribes',
+    ],
+    [
+      row('campaign', stats.total),
+      ...stats.steps.map((step) => row(`step ${step.stepOrder}`, step)),
+      ...stats.variants.map((variant) => row(`  variant ${variant.variantKey}`, variant)),
+    ],
   );
 }
 
-/** The A/B verdict as the api states it, or why there is none. */
+/** The A/B verdict as `GET …/experiments` states it, with each variant's figures. */
 export function verdictReport(result: JourneyResult): string {
-  if (result.experiments === null) {
-    return 'A/B decision: this api has no experiment statistics route yet (GET …/campaigns/:id/experiments)';
-  }
-  return JSON.stringify(result.experiments, null, 2);
+  const decisions = result.experiments;
+  if (decisions === null)
+    return 'A/B decision: this api has no GET …/campaigns/:id/experiments route';
+  return decisions.experiments
+    .map((experiment) => {
+      const { assessment } = experiment;
+      const rows = assessment.variants.map((variant) => [
+        variant.key,
+        String(variant.delivered),
+        String(variant.conversions),
+        percent(variant.rate),
+        `${percent(variant.interval.lower)} – ${percent(variant.interval.upper)}`,
+        percent(variant.probabilityBest),
+        String(variant.sampleNeeded),
+      ]);
+      return [
+        `A/B test "${experiment.name}" (${experiment.metric}, ${experiment.status}): ${assessment.verdict} — ${assessment.message}`,
+        table(
+          [
+            'variant',
+            'delivered',
+            'conversions',
+            'rate',
+            `${Math.round(assessment.confidence * 100)} % interval`,
+            'P(best)',
+            'still needed',
+          ],
+          rows,
+        ),
+      ].join('\n');
+    })
+    .join('\n\n');
 }
