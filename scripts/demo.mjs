@@ -7,9 +7,10 @@
 // Apple's proxy, a one-click unsubscribe, a reply, an auto-reply and a bounce; then it prints the
 // statistics and the A/B verdict as the api gives them.
 //
-// Time acceleration (no hidden clock): the campaign sends every day from 00:00 to 23:59, its
-// follow-ups have delay_days 0 and the mailbox has no minimum spacing — settings any user can
-// choose —, so the three steps go out within seconds.
+// Time acceleration (no hidden clock): the campaign sends every day from 00:00 to 23:59, steps 1
+// and 2 have delay_days 0 and the mailbox has no minimum spacing — settings any user can choose —,
+// so they go out within seconds; step 3 is due a day later, so the answers, the unsubscribe and
+// the bounce stop it (the stop rules) while it waits for the others.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

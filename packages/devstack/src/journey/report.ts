@@ -28,7 +28,7 @@ export function actionsSummary(result: JourneyResult): string {
   return [
     `people opened ${actions.humanOpens.length} times, Apple's proxy loaded ${actions.proxyOpens.length} pixels`,
     `${actions.replies.length} reply, ${actions.autoReplies.length} auto-reply, ` +
-      `${actions.unsubscribes.length} one-click unsubscribe, ${actions.bounces.length} bounces`,
+      `${actions.unsubscribes.length} one-click unsubscribe, ${actions.bounces.length} bounce(s)`,
   ].join('\n');
 }
 
