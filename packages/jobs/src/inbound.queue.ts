@@ -21,6 +21,12 @@ export const inboundQueue = defineQueue('outreach.inbound', {
     z.object({
       organisationId: z.uuid(),
       mailboxId: z.uuid(),
+      /**
+       * How long the session may then wait in IDLE for new mail (0: close at once). The
+       * scheduler gives 0 when there are more mailboxes than sync slots, so that IDLE sessions
+       * never keep other mailboxes from being read.
+       */
+      idleMs: z.number().int().min(0).max(3_600_000).optional(),
     }),
   ),
   'process-message': tenantJob(

@@ -25,7 +25,8 @@ export function reconnectDelayMs(retry: number, random: () => number = Math.rand
  * is retried with backoff (SYNC_ATTEMPTS), resuming after the last UID saved; after the last
  * attempt the error is kept on the folder and the job fails (the next poll tries again). With
  * INBOUND_IDLE and a server offering IDLE, the session then waits for new mail on INBOX for up
- * to one poll interval, syncing INBOX each time the server announces some.
+ * to `idleMs` (the scheduler gives most of a poll interval when every mailbox has a sync slot,
+ * else 0), syncing INBOX each time the server announces some.
  */
 @Injectable()
 export class InboundSyncService {
@@ -37,7 +38,7 @@ export class InboundSyncService {
     @Inject(SERVICE_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
-  async sync(mailboxId: string): Promise<SyncMailboxResult> {
+  async sync(mailboxId: string, idleMs = 0): Promise<SyncMailboxResult> {
     const result: SyncMailboxResult = {
       mailboxId,
       folders: [],
@@ -63,7 +64,7 @@ export class InboundSyncService {
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.session(mailbox, imap, result);
+        await this.session(mailbox, imap, result, idleMs);
         return result;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -82,15 +83,16 @@ export class InboundSyncService {
     mailbox: InboundMailbox,
     imap: ImapSettings,
     result: SyncMailboxResult,
+    idleMs: number,
   ): Promise<void> {
-    const { imapTimeoutMs, idle, pollIntervalMs } = this.config.inbound;
+    const { imapTimeoutMs } = this.config.inbound;
     const reader = await InboundReader.connect(imap, { timeoutMs: imapTimeoutMs });
     try {
       const folders = await reader.inboundFolders();
       for (const folder of folders) await this.syncFolder(reader, mailbox.id, folder, result);
-      if (!idle || !reader.supportsIdle || !folders.includes('INBOX')) return;
+      if (idleMs <= 0 || !reader.supportsIdle || !folders.includes('INBOX')) return;
       // Hold the session for most of one poll interval, the next poll's job takes over.
-      const until = Date.now() + Math.floor(pollIntervalMs * 0.9);
+      const until = Date.now() + idleMs;
       result.idled = true;
       while (Date.now() < until) {
         if (await reader.waitForNewMail(until - Date.now())) {

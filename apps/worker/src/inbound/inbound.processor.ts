@@ -33,7 +33,7 @@ export class InboundProcessor
 
   protected readonly handlers: JobHandlers<typeof inboundQueue> = {
     'sync-mailboxes': () => this.syncMailboxes(),
-    'sync-mailbox': (payload) => this.syncer.sync(payload.mailboxId),
+    'sync-mailbox': (payload) => this.syncer.sync(payload.mailboxId, payload.idleMs ?? 0),
     'process-message': (payload) => this.processMessage(payload),
   };
 
@@ -70,11 +70,14 @@ export class InboundProcessor
 
   async syncMailboxes(): Promise<{ mailboxes: number; enqueued: number }> {
     const mailboxes = await this.system.inboundMailboxes();
+    const { idle, concurrency, pollIntervalMs } = this.config.inbound;
+    // IDLE holds a sync slot for most of a poll interval: only when every mailbox has a slot.
+    const idleMs = idle && mailboxes.length <= concurrency ? Math.floor(pollIntervalMs * 0.9) : 0;
     const added = await this.producer.enqueueMany(
       inboundQueue,
       'sync-mailbox',
       mailboxes.map((mailbox) => ({
-        payload: { organisationId: mailbox.organisationId, mailboxId: mailbox.mailboxId },
+        payload: { organisationId: mailbox.organisationId, mailboxId: mailbox.mailboxId, idleMs },
         options: { jobId: `sync-${mailbox.mailboxId}`, removeWhenDone: true, attempts: 1 },
       })),
     );
