@@ -345,8 +345,13 @@ describe('the journey (e2e): import → campaign → sends → opens, answers, u
     const stranger = new ApiClient(apiUrl, await mintToken('stranger@journey.example.fr'));
     const other = await stranger.call<{ id: string }>('POST', '/organisations', { name: 'Autre' });
     for (const organisationId of [result.organisationId, other.id]) {
-      const path = `/organisations/${organisationId}/campaigns/${result.campaignId}/open-stats`;
-      expect((await stranger.raw('GET', path)).status).toBe(404);
+      for (const route of ['stats', 'experiments', 'open-stats', 'messages']) {
+        const path = `/organisations/${organisationId}/campaigns/${result.campaignId}/${route}`;
+        expect({ path, status: (await stranger.raw('GET', path)).status }).toEqual({
+          path,
+          status: 404,
+        });
+      }
     }
   });
 });

@@ -518,7 +518,8 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
         const bouncedNow = outbound.filter(
           (message) => reportedIds.has(message.id) && message.status === 'bounced',
         );
-        return listed.length >= answers && bouncedNow.length === reportedIds.size
+        // The report is stored as an inbound message too, and its bounce marks the original.
+        return listed.length >= answers + reportedIds.size && bouncedNow.length === reportedIds.size
           ? listed
           : undefined;
       },
