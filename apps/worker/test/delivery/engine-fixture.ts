@@ -133,6 +133,8 @@ export async function enrollProspects(
   fixture: EngineFixture,
   count: number,
   person: { firstName?: string | null; email?: (index: number) => string } = {},
+  /** When the first tasks are due (default: now, so the scheduler claims them at once). */
+  dueAt: Date | null = null,
 ): Promise<string[]> {
   return inTenant(dataSource, fixture.organisationId, async (manager) => {
     const rows = await manager.query<Array<{ id: string }>>(
@@ -154,7 +156,7 @@ export async function enrollProspects(
          INSERT INTO outreach.campaign_enrollments (organisation_id, campaign_id, position_id, current_step_id)
          SELECT $1, $2, id, $6 FROM pos RETURNING id)
        INSERT INTO outreach.tasks (organisation_id, campaign_id, enrollment_id, step_id, due_at)
-       SELECT $1, $2, id, $6, now() FROM e RETURNING enrollment_id AS id`,
+       SELECT $1, $2, id, $6, coalesce($7::timestamptz, now()) FROM e RETURNING enrollment_id AS id`,
       [
         fixture.organisationId,
         fixture.campaignId,
@@ -162,6 +164,7 @@ export async function enrollProspects(
         person.firstName === undefined ? 'Claire' : person.firstName,
         person.email ? Array.from({ length: count }, (_, i) => person.email?.(i + 1) ?? '') : null,
         fixture.stepIds[0],
+        dueAt,
       ],
     );
     return rows.map((row) => row.id);

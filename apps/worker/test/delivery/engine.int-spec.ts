@@ -510,13 +510,8 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
   it('a send job cannot reach another organisation’s task', async () => {
     const victim = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
     const attacker = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
-    const [enrollment = ''] = await enrollProspects(dataSource, victim, 1);
-    await inTenant(dataSource, victim.organisationId, (manager) =>
-      manager.query(
-        `UPDATE outreach.tasks SET due_at = now() + interval '1 day' WHERE enrollment_id = $1`,
-        [enrollment],
-      ),
-    );
+    // Due tomorrow: the scheduler leaves it alone, only the forged job could touch it.
+    await enrollProspects(dataSource, victim, 1, {}, new Date(Date.now() + 86_400_000));
     const [task] = await tasks(victim);
     const connection = redisConnectionOptions(redis.url);
     const producer = new JobProducer({ connection });
