@@ -8,10 +8,15 @@
  * claim-to-send p95 from the worker's `outreach_claim_to_send_seconds` histogram (/metrics,
  * interpolated in its bucket as Prometheus' histogram_quantile does). Numbers only: no assertion.
  *
- *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 DELIVERY_CONCURRENCY=20
+ *
+ * BENCH_WORKERS (a comma-separated list, default `1`) runs the engine once per entry with that many
+ * worker processes (same PostgreSQL, pgBouncer and Redis, a fresh organisation each) and prints
+ * the runs side by side: `BENCH_WORKERS=1,3` is the scale-out figure (docs/scale-out.md).
+ *
+ *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 BENCH_WORKERS=1 DELIVERY_CONCURRENCY=20
  *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +37,10 @@ const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
 const POOL = process.env.SMTP_POOL_CONNECTIONS ?? '5';
 const BATCH = process.env.CLAIM_BATCH_SIZE ?? '200';
 const EVERY = process.env.CLAIM_EVERY_MS ?? '200';
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
+  .split(',')
+  .map((value) => Number(value.trim()))
+  .filter((value) => Number.isInteger(value) && value > 0);
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 const AUTH = { username: 'sink-user', password: 'sink-password' };
 const APP_USER = 'outreach_app_user';
@@ -160,75 +169,119 @@ async function main(): Promise<void> {
 
     const dataSource = createDataSource({ url: direct, applicationName: 'send-bench' });
     await dataSource.initialize();
-    const fixture = await seedCampaign(
-      dataSource,
-      { smtpPort: sink.port, dailyCap: 100_000, minSpacingSeconds: 0 },
-      [{}],
-      { dailyLimit: 100_000 },
-    );
-    // In chunks: one statement for 20,000 prospects outlasts the statement timeout.
-    for (let seeded = 0; seeded < MAILS; seeded += 2_000) {
-      const offset = seeded;
-      await enrollProspects(dataSource, fixture, Math.min(2_000, MAILS - seeded), {
-        email: (index) => `claire.${offset + index}@dupont${offset + index}.example.fr`,
-      });
+    const runs: Array<{ workers: number; perSecond: number; seconds: number }> = [];
+    for (const workers of WORKER_COUNTS) {
+      const fixture = await seedCampaign(
+        dataSource,
+        { smtpPort: sink.port, dailyCap: 100_000, minSpacingSeconds: 0 },
+        [{}],
+        { dailyLimit: 100_000 },
+      );
+      // In chunks: one statement for 20,000 prospects outlasts the statement timeout.
+      for (let seeded = 0; seeded < MAILS; seeded += 2_000) {
+        const offset = seeded;
+        await enrollProspects(dataSource, fixture, Math.min(2_000, MAILS - seeded), {
+          email: (index) =>
+            `claire.${offset + index}@w${workers}.dupont${offset + index}.example.fr`,
+        });
+      }
+      const before = sink.received.length;
+      const ports: number[] = [];
+      const children: ChildProcess[] = [];
+      for (let i = 0; i < workers; i += 1) {
+        const port = await freePort();
+        ports.push(port);
+        children.push(
+          spawn(process.execPath, [MAIN], {
+            env: {
+              ...process.env,
+              NODE_ENV: 'development',
+              DATABASE_URL: pooled,
+              REDIS_URL: redis.url,
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              LOG_LEVEL: 'warn',
+              DB_POOL_SIZE: String(Math.max(2, Math.floor(10 / workers))),
+              DELIVERY_CONCURRENCY: CONCURRENCY,
+              SMTP_POOL_CONNECTIONS: POOL,
+              CLAIM_BATCH_SIZE: BATCH,
+              CLAIM_EVERY_MS: EVERY,
+              TRACKER_PUBLIC_URL: 'https://t.example.test',
+            },
+            stdio: ['ignore', 'ignore', 'inherit'],
+          }),
+        );
+      }
+      stopWorker = () => {
+        for (const child of children) child.kill('SIGTERM');
+      };
+      const started = process.hrtime.bigint();
+      await sink.waitForCount(before + MAILS, 30 * 60_000);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const perSecond = MAILS / seconds;
+      runs.push({ workers, perSecond, seconds });
+
+      // Let the last records land, then read the outcomes and the workers' histograms.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const outcomes = await select<{ status: string; count: string }>(
+        dataSource,
+        fixture.organisationId,
+        `SELECT status, count(*) AS count FROM outreach.tasks GROUP BY status ORDER BY status`,
+      );
+      const p95s = await Promise.all(
+        ports.map(async (port) => {
+          const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+            .then((response) => (response.ok ? response.text() : ''))
+            .catch(() => '');
+          return histogramQuantile(metrics, 'outreach_claim_to_send_seconds', 0.95);
+        }),
+      );
+      stopWorker();
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise((resolve) => {
+              if (child.exitCode !== null) resolve(undefined);
+              else child.once('exit', resolve);
+            }),
+        ),
+      );
+      stopWorker = () => undefined;
+
+      console.log(
+        `engine, ${workers} worker process${workers > 1 ? 'es' : ''} (pgBouncer): ${perSecond.toFixed(0)} mails/s in ${seconds.toFixed(1)} s`,
+      );
+      console.log(`  tasks: ${outcomes.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+      console.log(
+        `  claim-to-send p95 per process: ${p95s.map((p95) => (p95 === null ? 'n/a' : `${p95.toFixed(2)} s`)).join(', ')} ` +
+          '(outreach_claim_to_send_seconds: send job enqueued → send job done)',
+      );
     }
+    await dataSource.destroy();
 
-    const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: pooled,
-        REDIS_URL: redis.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DELIVERY_CONCURRENCY: CONCURRENCY,
-        SMTP_POOL_CONNECTIONS: POOL,
-        CLAIM_BATCH_SIZE: BATCH,
-        CLAIM_EVERY_MS: EVERY,
-        TRACKER_PUBLIC_URL: 'https://t.example.test',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    stopWorker = () => child.kill('SIGTERM');
-    const started = process.hrtime.bigint();
-    await sink.waitForCount(MAILS, 30 * 60_000);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const perSecond = MAILS / seconds;
-
-    // Let the last records land, then read the outcomes and the worker's histogram.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const outcomes = await select<{ status: string; count: string }>(
-      dataSource,
-      fixture.organisationId,
-      `SELECT status, count(*) AS count FROM outreach.tasks GROUP BY status ORDER BY status`,
-    );
-    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
-      .then((response) => (response.ok ? response.text() : ''))
-      .catch(() => '');
-    const p95 = histogramQuantile(metrics, 'outreach_claim_to_send_seconds', 0.95);
     const recipients = new Map<string, number>();
     for (const mail of sink.received) {
       for (const to of mail.to) recipients.set(to, (recipients.get(to) ?? 0) + 1);
     }
     const twice = [...recipients.values()].filter((count) => count > 1).length;
-    await dataSource.destroy();
-
+    const first = runs[0];
+    console.log('');
     console.log(
-      `engine (worker process, pgBouncer): ${perSecond.toFixed(0)} mails/s in ${seconds.toFixed(1)} s`,
+      `| worker processes | mails/s | seconds | × ${String(first?.workers ?? 1)} process | engine / ceiling |`,
     );
+    console.log('| ---------------- | ------- | ------- | ----------- | ---------------- |');
+    for (const run of runs) {
+      console.log(
+        `| ${run.workers} | ${run.perSecond.toFixed(0)} | ${run.seconds.toFixed(1)} | ` +
+          `${(run.perSecond / (first?.perSecond ?? run.perSecond)).toFixed(2)} | ` +
+          `${(run.perSecond / bare.perSecond).toFixed(2)} |`,
+      );
+    }
     console.log(
-      `ratio engine / ceiling: ${(perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.5)`,
+      `ceiling (bare nodemailer → smtp-server): ${bare.perSecond.toFixed(0)} mails/s; ratio target ≥ 0.5`,
     );
     console.log(
       `duplicates at the sink: ${sink.duplicates().length} by Message-ID, ${twice} by recipient (target 0)`,
-    );
-    console.log(`tasks: ${outcomes.map((row) => `${row.status} ${row.count}`).join(', ')}`);
-    console.log(
-      `claim-to-send p95: ${p95 === null ? 'n/a (no /metrics histogram)' : `${p95.toFixed(2)} s`} ` +
-        '(outreach_claim_to_send_seconds: send job enqueued → send job done)',
     );
   } finally {
     stopWorker();
