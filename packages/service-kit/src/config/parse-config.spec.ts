@@ -87,6 +87,10 @@ describe('parseConfig', () => {
         'Invalid configuration: REDIS_URL: required (or REDIS_CLUSTER_NODES=host:port,host:port,… for a Redis Cluster)',
       ),
     );
+    // With other variables wrong too, the one message still names the missing Redis.
+    expect(() => parseConfig(schema, { PORT: '0' })).toThrow(
+      'Invalid configuration: PORT: expected a number between 1 and 65535; DATABASE_URL: required; REDIS_URL: required (or REDIS_CLUSTER_NODES',
+    );
     for (const [value, message] of [
       ['a', '"a" is not host:port'],
       ['a:7000,b', '"b" is not host:port'],

@@ -1,3 +1,7 @@
+/** What a missing Redis configuration is reported as. */
+export const MISSING_REDIS =
+  'required (or REDIS_CLUSTER_NODES=host:port,host:port,… for a Redis Cluster)';
+
 /** One node of a Redis Cluster: where to start discovering the cluster's slots. */
 export interface RedisNode {
   host: string;

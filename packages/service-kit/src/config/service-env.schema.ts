@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { integer, oneOf, parsed, port, text, url } from './env-fields.js';
-import { parseRedisClusterNodes, type RedisTarget } from './redis-target.js';
+import { MISSING_REDIS, parseRedisClusterNodes, type RedisTarget } from './redis-target.js';
 import type { ServiceConfig } from './service-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,9 +67,7 @@ function redisTarget(
   }
   if (cluster !== undefined) return cluster;
   if (url === undefined) {
-    throw new ConfigError(
-      'Invalid configuration: REDIS_URL: required (or REDIS_CLUSTER_NODES=host:port,host:port,… for a Redis Cluster)',
-    );
+    throw new ConfigError(`Invalid configuration: REDIS_URL: ${MISSING_REDIS}`);
   }
   return { kind: 'single', url };
 }
