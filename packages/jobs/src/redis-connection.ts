@@ -9,7 +9,7 @@ import { Cluster } from 'ioredis';
  */
 export const QUEUE_PREFIX = '{outreach}';
 
-/** The prefix before hash tags (V20251229 scale-out): its keys are orphaned, see the README. */
+/** The prefix before the hash tag: keys under it are no longer read (the README says how to move). */
 export const LEGACY_QUEUE_PREFIX = 'outreach';
 
 /** One node of a Redis Cluster. */
