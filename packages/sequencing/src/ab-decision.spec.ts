@@ -1,9 +1,9 @@
+import jStat from 'jstat';
 import {
   assessExperiment,
   betaCdf,
   betaQuantile,
   InvalidDecisionInputError,
-  logGamma,
   normalQuantile,
   probabilityBest,
   twoProportionSampleSize,
@@ -14,7 +14,7 @@ import {
  * "Formulas for Bayesian A/B testing"): Σ_{i=0}^{aB−1} B(aA+i, bA+bB) / ((bB+i) B(1+i, bB) B(aA, bA)).
  */
 function exactProbabilityBBeatsA(aA: number, bA: number, aB: number, bB: number): number {
-  const lnB = (x: number, y: number): number => logGamma(x) + logGamma(y) - logGamma(x + y);
+  const lnB = (x: number, y: number): number => jStat.betaln(x, y);
   let total = 0;
   for (let i = 0; i < aB; i += 1) {
     total += Math.exp(lnB(aA + i, bA + bB) - Math.log(bB + i) - lnB(1 + i, bB) - lnB(aA, bA));
@@ -33,7 +33,7 @@ describe('distributions', () => {
 
   it('gives closed-form Beta CDFs and quantiles', () => {
     expect(betaCdf(0.3, 2, 1)).toBeCloseTo(0.09, 12); // x²
-    expect(betaCdf(0.5, 40, 40)).toBeCloseTo(0.5, 12);
+    expect(betaCdf(0.5, 40, 40)).toBeCloseTo(0.5, 8); // jstat: continued fraction to ~1e-9
     expect(betaCdf(0.2, 1, 3)).toBeCloseTo(1 - 0.8 ** 3, 12);
     expect(betaQuantile(0.25, 2, 1)).toBeCloseTo(0.5, 10); // √0.25
     expect(betaQuantile(0.975, 1, 1)).toBeCloseTo(0.975, 10);

@@ -15,9 +15,10 @@
  * max(minSamplePerVariant, that sample) delivered messages; until every variant has it, the
  * verdict is "not enough data yet" whatever the probabilities say (no peeking).
  *
- * Plain functions, no dependencies (the worker, which completes experiments, has no statistics
- * library); the api's tests check them against jstat.
+ * The distributions (Beta density, CDF and quantile, the normal quantile) are jstat's; the api
+ * and the worker (which completes experiments) both assess through this module.
  */
+import jStat from 'jstat';
 
 /** Statistical power of the sample-size calculation. */
 export const AB_POWER = 0.8;
@@ -296,127 +297,29 @@ export function probabilityBest(posteriors: readonly { a: number; b: number }[])
   return total > 0 ? sums.map((value) => value / total) : posteriors.map(() => 0);
 }
 
-/** ln Γ(x), Lanczos approximation (g = 7, n = 9), x > 0. */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7,
-  ];
-  const z = x - 1;
-  let sum = c[0] ?? 0;
-  for (let i = 1; i < 9; i += 1) sum += (c[i] ?? 0) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-
-function logBeta(a: number, b: number): number {
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
-}
-
-/** Density of Beta(a, b) at x. */
+/** Density of Beta(a, b) at x (jstat). */
 export function betaPdf(x: number, a: number, b: number): number {
-  if (x < 0 || x > 1) return 0;
-  if (x === 0) return a < 1 ? Infinity : a === 1 ? Math.exp(-logBeta(a, b)) : 0;
-  if (x === 1) return b < 1 ? Infinity : b === 1 ? Math.exp(-logBeta(a, b)) : 0;
-  return Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - logBeta(a, b));
+  return jStat.beta.pdf(x, a, b);
 }
 
-/** Regularised incomplete beta I_x(a, b): the CDF of Beta(a, b) (continued fraction, Lentz). */
+/** Regularised incomplete beta I_x(a, b): the CDF of Beta(a, b) (jstat). */
 export function betaCdf(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const front = Math.exp(a * Math.log(x) + b * Math.log(1 - x) - logBeta(a, b));
-  if (x < (a + 1) / (a + b + 2)) return (front * continuedFraction(x, a, b)) / a;
-  return 1 - (front * continuedFraction(1 - x, b, a)) / b;
+  return jStat.beta.cdf(x, a, b);
 }
 
-function continuedFraction(x: number, a: number, b: number): number {
-  const tiny = 1e-300;
-  const maxIterations = 100_000;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let result = d;
-  for (let m = 1; m <= maxIterations; m += 1) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a - 1 + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    result *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + 1 + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    result *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return result;
-}
-
-/** Quantile of Beta(a, b) (bisection on the CDF to 1e-12). */
+/** Quantile of Beta(a, b) (jstat). */
 export function betaQuantile(p: number, a: number, b: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return 1;
-  let low = 0;
-  let high = 1;
-  for (let i = 0; i < 60 && high - low > 1e-13; i += 1) {
-    const mid = (low + high) / 2;
-    if (betaCdf(mid, a, b) < p) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
+  return jStat.beta.inv(p, a, b);
 }
 
-/** Quantile of the standard normal distribution (Acklam's algorithm, relative error < 1.2e-9). */
+/** Quantile of the standard normal distribution (jstat). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new InvalidDecisionInputError(`p must be in (0, 1), got ${p}`);
-  const a = [
-    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2,
-    -3.066479806614716e1, 2.506628277459239,
-  ];
-  const b = [
-    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
-    -1.328068155288572e1,
-  ];
-  const c = [
-    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734,
-    4.374664141464968, 2.938163982698783,
-  ];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
-  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
-  const [d0, d1, d2, d3] = d as [number, number, number, number];
-  const low = 0.02425;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
-      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
-    );
-  }
-  if (p > 1 - low) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(
-      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
-      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
-    );
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
-    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
-  );
+  return jStat.normal.inv(p, 0, 1);
 }
 
 /** A variant's figures as the stats read them; the metric picks the numerator. */
