@@ -258,7 +258,7 @@ describe('row-level security as outreach_app', () => {
           AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking', 'delivery', 'imports')
         ORDER BY 1`,
     );
-    expect(rows).toHaveLength(23);
+    expect(rows).toHaveLength(25);
     const unprotected = rows.filter(
       (row) => row.table !== 'iam.users' && (!row.rls || !row.forced || row.policies === '0'),
     );
