@@ -12,6 +12,7 @@ import {
   findInSentFolder,
   MailboxTransports,
   newMessageId,
+  type ImapSettings,
   type OutboundMail,
   type SmtpSendError,
   type SmtpSettings,
@@ -23,6 +24,7 @@ import { buildVariables, type TemplateValues } from '@outreach/templates';
 import { TenantDatabase } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
 import { EmailWriter, GenerationError } from '../llm/email-writer.js';
+import { mailboxImapSettings } from '../mailbox-imap-settings.js';
 import { DeliveryMetrics } from './delivery.metrics.js';
 import {
   ContentError,
@@ -641,19 +643,8 @@ export class SendStepService {
     };
   }
 
-  private imapSettings(mailbox: SendMailbox) {
-    const org = this.tenants.organisationId();
-    return {
-      host: mailbox.imapHost ?? '',
-      port: mailbox.imapPort ?? 993,
-      security: mailbox.imapSecurity ?? 'tls',
-      username: mailbox.imapUsername ?? '',
-      password: this.config.mailboxSecrets.decrypt(
-        mailbox.imapPasswordEncrypted ?? Buffer.alloc(0),
-        mailbox.secretKeyId,
-        mailboxSecretAad(org, mailbox.id, 'imap_password'),
-      ),
-    };
+  private imapSettings(mailbox: SendMailbox): ImapSettings {
+    return mailboxImapSettings(this.config.mailboxSecrets, this.tenants.organisationId(), mailbox);
   }
 
   private finished(result: SendStepResult): SendStepResult {

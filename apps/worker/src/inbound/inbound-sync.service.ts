@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidInputError, type InboundMailbox } from '@outreach/db';
 import type { SyncMailboxResult } from '@outreach/jobs';
 import { InboundReader, type ImapSettings } from '@outreach/mailer';
-import { mailboxSecretAad } from '@outreach/secrets';
 import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import { TenantDatabase } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
+import { mailboxImapSettings } from '../mailbox-imap-settings.js';
 import { InboundService } from './inbound.service.js';
 
 /** Connection attempts of one sync (the first and the retries after a dropped connection). */
@@ -181,18 +181,7 @@ export class InboundSyncService {
 
   /** IMAP credentials, decrypted in memory only for this session. */
   private imapSettings(mailbox: InboundMailbox): ImapSettings {
-    const org = this.tenants.organisationId();
-    return {
-      host: mailbox.imapHost ?? '',
-      port: mailbox.imapPort ?? 993,
-      security: mailbox.imapSecurity ?? 'tls',
-      username: mailbox.imapUsername ?? '',
-      password: this.config.mailboxSecrets.decrypt(
-        mailbox.imapPasswordEncrypted ?? Buffer.alloc(0),
-        mailbox.secretKeyId,
-        mailboxSecretAad(org, mailbox.id, 'imap_password'),
-      ),
-    };
+    return mailboxImapSettings(this.config.mailboxSecrets, this.tenants.organisationId(), mailbox);
   }
 }
 
