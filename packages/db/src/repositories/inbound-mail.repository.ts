@@ -238,21 +238,7 @@ export class InboundMailRepository {
     fromEmail: string,
     threadSubject: string,
   ): Promise<OutboundMatch | null> {
-    const rows = await this.#query<MatchRow[]>(
-      `SELECT ${MATCH_COLUMNS}
-         FROM outreach.messages m
-         JOIN outreach.campaign_enrollments e
-           ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
-         JOIN outreach.campaigns c
-           ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id AND c.mailbox_id = $2
-        WHERE m.organisation_id = $1 AND m.direction = 'outbound' AND m.to_email = $3::citext
-          AND m.status IN ('sent', 'bounced')
-          AND lower(btrim(regexp_replace(coalesce(m.subject, ''),
-                '^(\\s*(re|tr|fwd?|aw|wg|réf|ref)\\s*(\\[\\d+\\])?\\s*:\\s*)+', '', 'i'))) = lower($4)
-        ORDER BY m.sent_at DESC NULLS LAST LIMIT 1`,
-      [organisationId, mailboxId, fromEmail, threadSubject],
-    );
-    return rows[0] ? match(rows[0]) : null;
+    return this.#latestSentTo(organisationId, mailboxId, fromEmail, threadSubject);
   }
 
   /** The latest enrollment sent to from this address in a campaign using the mailbox. */
@@ -260,6 +246,16 @@ export class InboundMailRepository {
     organisationId: OrganisationId,
     mailboxId: string,
     address: string,
+  ): Promise<OutboundMatch | null> {
+    return this.#latestSentTo(organisationId, mailboxId, address, null);
+  }
+
+  /** The latest message sent (or bounced) to `address` from the mailbox's campaigns. */
+  async #latestSentTo(
+    organisationId: OrganisationId,
+    mailboxId: string,
+    address: string,
+    threadSubject: string | null,
   ): Promise<OutboundMatch | null> {
     const rows = await this.#query<MatchRow[]>(
       `SELECT ${MATCH_COLUMNS}
@@ -270,8 +266,10 @@ export class InboundMailRepository {
            ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id AND c.mailbox_id = $2
         WHERE m.organisation_id = $1 AND m.direction = 'outbound' AND m.to_email = $3::citext
           AND m.status IN ('sent', 'bounced')
+          AND ($4::text IS NULL OR lower(btrim(regexp_replace(coalesce(m.subject, ''),
+                '^(\\s*(re|tr|fwd?|aw|wg|réf|ref)\\s*(\\[\\d+\\])?\\s*:\\s*)+', '', 'i'))) = lower($4))
         ORDER BY m.sent_at DESC NULLS LAST LIMIT 1`,
-      [organisationId, mailboxId, address],
+      [organisationId, mailboxId, address, threadSubject],
     );
     return rows[0] ? match(rows[0]) : null;
   }
