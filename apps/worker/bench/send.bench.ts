@@ -14,7 +14,7 @@
  * the runs side by side: `BENCH_WORKERS=1,3` is the scale-out figure (docs/scale-out.md).
  *
  *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 BENCH_WORKERS=1 DELIVERY_CONCURRENCY=20
- *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200)
+ *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200 BENCH_CPU_PROFILE=<dir>)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +33,10 @@ import {
 import { enrollProspects, seedCampaign, select } from '../test/delivery/engine-fixture.js';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 20_000);
+/** BENCH_CPU_PROFILE=<dir>: each worker process writes a V8 .cpuprofile there when it stops. */
+const PROFILE_ARGS = process.env.BENCH_CPU_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+  : [];
 const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
 const POOL = process.env.SMTP_POOL_CONNECTIONS ?? '5';
 const BATCH = process.env.CLAIM_BATCH_SIZE ?? '200';
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
         const port = await freePort();
         ports.push(port);
         children.push(
-          spawn(process.execPath, [MAIN], {
+          spawn(process.execPath, [...PROFILE_ARGS, MAIN], {
             env: {
               ...process.env,
               NODE_ENV: 'development',
