@@ -18,6 +18,11 @@ export const trackerConfigSchema = z
     OPEN_SOURCE_LIMIT_PER_MINUTE: integer(0, 10_000_000, 3_000),
     /** Opens of one pixel counted per source per minute (0: no limit). */
     OPEN_PIXEL_SOURCE_LIMIT_PER_MINUTE: integer(0, 10_000_000, 10),
+    /**
+     * Wait for the flood counters shared in Redis before a batch is written without them (the
+     * in-memory limits still apply); the pixel never waits for Redis.
+     */
+    OPEN_SHARED_LIMIT_TIMEOUT_MS: integer(10, 60_000, 1_000),
     /** Proxies believed about the client address (X-Forwarded-For): see trust-proxy.ts. */
     TRUST_PROXY: parsed(parseTrustProxy).default(false),
   })
@@ -31,6 +36,7 @@ export const trackerConfigSchema = z
       tooSoonMs: env.OPEN_TOO_SOON_SECONDS * 1_000,
       sourceLimitPerMinute: env.OPEN_SOURCE_LIMIT_PER_MINUTE,
       pixelSourceLimitPerMinute: env.OPEN_PIXEL_SOURCE_LIMIT_PER_MINUTE,
+      sharedLimitTimeoutMs: env.OPEN_SHARED_LIMIT_TIMEOUT_MS,
     },
   }));
 

@@ -14,7 +14,8 @@ const MAX_USER_AGENT = 1_000;
 
 /**
  * Accepts a pixel fetch into the OpenBuffer without any I/O: a token that cannot be one is
- * ignored; a source past its per-minute limits (all pixels, one pixel) is not counted; the
+ * ignored; a source past its per-minute limits (all pixels, one pixel) in this process is not
+ * counted (the flusher then applies the same limits across processes: SharedFloodCheck); the
  * request is classified (headers and address) and only the address's network is kept. The
  * OpenFlusher writes the buffer in batches.
  */
@@ -58,6 +59,8 @@ export class BufferedOpenRecorder extends OpenRecorder {
       classification: classifyRequest(open),
       userAgent: cleanUserAgent(open.userAgent),
       ipNetwork: truncatedNetwork(open.ip),
+      source,
+      floodChecked: false,
       refusals: 0,
     });
     return accepted ? 'buffered' : 'overflow';

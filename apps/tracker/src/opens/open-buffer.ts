@@ -12,6 +12,10 @@ export interface BufferedOpen {
   classification: OpenClassification;
   userAgent: string | null;
   ipNetwork: string | null;
+  /** Key of the source for the flood limits (memory only, never stored; hashed for Redis). */
+  source: string;
+  /** Counted by the shared flood limits already (a retried flush does not count it twice). */
+  floodChecked: boolean;
   /** Times the database refused it (not counting outages). */
   refusals: number;
 }

@@ -13,6 +13,7 @@ import { QueryFailedError } from 'typeorm';
 import type { TrackerConfig } from '../config/tracker-config.schema.js';
 import { afterSend } from './open-classifier.js';
 import { OpenBuffer, type BufferedOpen } from './open-buffer.js';
+import { SharedFloodCheck } from './shared-flood-check.js';
 import { tallyOpens, type ClassifiedOpen } from './open-tally.js';
 import { TrackerMetrics } from './tracker-metrics.js';
 
@@ -26,7 +27,7 @@ type FlushResult = 'empty' | 'flushed' | 'failed';
 
 /**
  * Writes the OpenBuffer to PostgreSQL in batches: takes up to OPEN_FLUSH_BATCH_SIZE opens,
- * resolves their tokens in one statement through the system path (organisation and message),
+ * drops those over the flood limits shared by every tracker (SharedFloodCheck, in Redis), resolves their tokens in one statement through the system path (organisation and message),
  * then per organisation one tenant transaction: the messages' send times (too-soon opens become
  * machine opens) and one multi-row upsert into tracking.message_open_stats. Runs again at once
  * while a full batch waits, else every OPEN_FLUSH_INTERVAL_MS. A failed flush puts its opens
@@ -50,6 +51,7 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly system: SystemDatabase,
     private readonly tenants: TenantDatabase,
     private readonly metrics: TrackerMetrics,
+    private readonly flood: SharedFloodCheck,
   ) {
     this.#config = config;
   }
@@ -81,6 +83,7 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     } else {
       this.#logger.log('open buffer drained');
     }
+    this.flood.close();
   }
 
   /** One flush (no two at once): 'empty' when nothing waited, 'failed' when opens were put back. */
@@ -124,8 +127,9 @@ export class OpenFlusher implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  async #write(batch: BufferedOpen[]): Promise<FlushResult> {
+  async #write(taken: BufferedOpen[]): Promise<FlushResult> {
     const stop = this.metrics.flushDuration.startTimer();
+    const batch = await this.flood.admit(taken);
     let resolved;
     try {
       resolved = await this.system.resolveTrackingTokens(batch.map((open) => open.token));

@@ -26,8 +26,14 @@ export class TrackerMetrics {
 
   readonly opensIgnored = new Counter({
     name: 'tracker_opens_ignored_total',
-    help: 'Buffered opens not recorded: unknown_token (no such pixel), deleted_message, refused (the database refused them three times), shutdown (still buffered when the drain deadline passed)',
+    help: 'Buffered opens not recorded: rate_limited (over a flood limit counted across every tracker), unknown_token (no such pixel), deleted_message, refused (the database refused them three times), shutdown (still buffered when the drain deadline passed)',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly floodCheckFailures = new Counter({
+    name: 'tracker_flood_check_failures_total',
+    help: 'Batches admitted on the in-memory flood limits alone because Redis (the shared counters) did not answer',
     registers: [this.registry],
   });
 
