@@ -6,7 +6,11 @@ export {
   DEFAULT_STATEMENT_TIMEOUT_MS,
 } from './data-source.factory.js';
 export type { DatabaseConfig } from './data-source.factory.js';
-export { runInTenantTransaction, runInTenantTransactionWith } from './tenant-transaction.js';
+export {
+  runInTenantTransaction,
+  runInTenantTransactionWith,
+  runTenantStatement,
+} from './tenant-transaction.js';
 export type { TenantTransactionOptions, OpeningRead } from './tenant-transaction.js';
 export { asOrganisationId, isUuid, UUID_PATTERN } from './organisation-id.js';
 export type { OrganisationId } from './organisation-id.js';
@@ -109,6 +113,9 @@ export type {
   ExistingSendMessage,
   OutboundMessageDraft,
   SendCounts,
+  SendCaps,
+  SendWithinCaps,
+  SentRecord,
 } from './repositories/send-task.repository.js';
 export type {
   CampaignMessageListOptions,

@@ -122,3 +122,37 @@ export async function runInTenantTransactionWith<R, T>(
     await runner.release();
   }
 }
+
+/**
+ * Runs ONE tenant statement (or a few, `statement.sql`) in ONE round trip: the settings and the
+ * statement go to the server as one simple-protocol query, which PostgreSQL runs as one implicit
+ * transaction (committed when every statement succeeds, rolled back as a whole otherwise), so
+ * `set_config(…, true)` confines the statement to the organisation and dies with it, as in
+ * runInTenantTransaction — without its START TRANSACTION and COMMIT round trips. For the
+ * engine's per-send writes that need nothing else in their transaction. The values in `sql` are
+ * literals (simple protocol): see OpeningRead.
+ */
+export async function runTenantStatement<R>(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  statement: OpeningRead<R>,
+): Promise<R> {
+  if (!isUuid(organisationId)) {
+    throw new Error(
+      `tenant statement needs a validated organisation id, got ${JSON.stringify(organisationId)}`,
+    );
+  }
+  const timeout = Math.trunc(statementTimeoutOf(dataSource));
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as SimpleQueryClient;
+    const results = await client.query(
+      `SELECT set_config('app.organisation_id', '${organisationId}', true), ` +
+        `set_config('statement_timeout', '${String(timeout)}', true); ${statement.sql}`,
+    );
+    const last = Array.isArray(results) ? results.at(-1) : results;
+    return statement.read(last?.rows ?? []);
+  } finally {
+    await runner.release();
+  }
+}

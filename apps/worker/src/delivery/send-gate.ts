@@ -167,6 +167,30 @@ export function capsHeadroom(
   );
 }
 
+/**
+ * What the database checks a send against (SendTaskRepository.writeSendingWithinCaps), as
+ * capsGate would with the same `random`: the campaign's local day, the mailbox's allowance that
+ * day (daily cap or warm-up ramp), the campaign's daily limit, and the mailbox's minimum spacing
+ * with its jitter in ms (0: none).
+ */
+export function capsLimits(
+  context: SendTaskContext,
+  mailbox: SendMailbox,
+  now: Date,
+  random: () => number,
+): { day: string; mailboxAllowance: number; campaignLimit: number; spacingMs: number } {
+  const day = capDay(context, now).date;
+  return {
+    day,
+    mailboxAllowance: mailboxAllowance(mailbox, day),
+    campaignLimit: context.campaign.dailyLimit,
+    spacingMs:
+      mailbox.minSpacingSeconds > 0
+        ? Math.max(1, spacingDelayMs(mailbox.minSpacingSeconds, random))
+        : 0,
+  };
+}
+
 /** The mailbox's sends allowed on `date`: its daily cap, or less on its warm-up ramp. */
 function mailboxAllowance(mailbox: SendMailbox, date: string): number {
   return mailboxDailyAllowance(mailbox.dailyCap, warmupOf(mailbox), date);

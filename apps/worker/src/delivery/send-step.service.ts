@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   newTrackingToken,
+  SendTaskRepository,
   type OrganisationId,
   type Repositories,
   type SendMailbox,
@@ -34,15 +35,7 @@ import {
   type Generated,
   type MailContent,
 } from './mail-content.js';
-import {
-  capDay,
-  capsGate,
-  capsHeadroom,
-  gate,
-  RECHECK_MS,
-  windowOf,
-  type ExitReason,
-} from './send-gate.js';
+import { capsGate, capsLimits, gate, RECHECK_MS, windowOf, type ExitReason } from './send-gate.js';
 
 /** A claimed task, checked and written (status sending), ready for SMTP. */
 interface ReadyToSend {
@@ -152,10 +145,18 @@ export class SendStepService {
     }
   }
 
-  /** prepare() in a transaction; a cap reached rolls it back and defers the task instead. */
+  /**
+   * prepare() in a transaction whose opening round trip reads the task's context (the task row
+   * locked until it ends); a cap reached rolls it back and defers the task instead.
+   */
   private async prepareOrDefer(taskId: string, generated: Generated | null): Promise<Prepared> {
+    const lookup = SendTaskRepository.contextLookup(this.tenants.organisationId(), taskId);
     try {
-      return await this.transaction((repos, org) => this.prepare(repos, org, taskId, generated));
+      return await this.tenants.transactionWith(
+        lookup,
+        ({ repositories, organisationId }, context) =>
+          this.prepare(repositories, organisationId, taskId, context, generated),
+      );
     } catch (error) {
       if (!(error instanceof CapReached)) throw error;
       await this.transaction((repos, org) =>
@@ -169,9 +170,9 @@ export class SendStepService {
     repos: Repositories,
     org: OrganisationId,
     taskId: string,
+    context: SendTaskContext | null,
     generated: Generated | null,
   ): Promise<Prepared> {
-    const context = await repos.sendTasks.context(org, taskId);
     if (!context) return done(taskId, 'stale', 'no such task');
     if (context.task.status !== 'running') {
       return done(taskId, 'stale', `the task is ${context.task.status}, not claimed`);
@@ -246,47 +247,62 @@ export class SendStepService {
     }
 
     const messageId = existing?.messageId ?? newMessageId(mailbox.emailAddress);
-    const written = await repos.sendTasks.writeSending(org, {
-      taskId,
-      enrollmentId: context.enrollment.id,
-      positionId: context.position.id,
-      mailboxId: mailbox.id,
-      fromEmail: mailbox.emailAddress,
-      fromName: mailbox.displayName,
-      toEmail: context.position.email ?? '',
-      subject: content.subject,
-      bodyText: content.bodyText,
-      bodyHtml: content.bodyHtml,
-      messageId,
-      inReplyTo: content.inReplyTo,
-      experimentId: source.experimentId,
-      variantId: source.variantId,
-      token,
-    });
-    // Caps last, in the same transaction: the day's counters, then one more send counted — or
-    // the whole write rolled back. Far from every cap and without spacing, committed counts
-    // suffice and sends of one mailbox commit in parallel (counter shards); otherwise the
-    // mailbox's lock makes the count exact and is held only for it and the commit.
-    const day = capDay(context, now).date;
-    const scope = { mailboxId: mailbox.id, campaignId: context.campaign.id, day };
-    let counts = await repos.sendTasks.sendCounts(org, scope);
-    if (
-      mailbox.minSpacingSeconds > 0 ||
-      capsHeadroom(context, mailbox, counts, now) <= UNLOCKED_HEADROOM
-    ) {
-      await repos.sendTasks.lockMailbox(org, mailbox.id);
-      counts = await repos.sendTasks.sendCounts(org, scope);
+    // The caps in the same statement as the write (one round trip): the day's counters, then the
+    // message and one more send counted — or, at a cap or too soon after the mailbox's latest
+    // send, nothing written. Far from every cap and without spacing, committed counts suffice and
+    // sends of one mailbox commit in parallel (counter shards); otherwise the mailbox's lock
+    // makes the count exact and is held only for it and the commit.
+    const capsNow = new Date();
+    const jitter = Math.random();
+    const limits = capsLimits(context, mailbox, capsNow, () => jitter);
+    const written = await repos.sendTasks.writeSendingWithinCaps(
+      org,
+      {
+        taskId,
+        enrollmentId: context.enrollment.id,
+        positionId: context.position.id,
+        mailboxId: mailbox.id,
+        fromEmail: mailbox.emailAddress,
+        fromName: mailbox.displayName,
+        toEmail: context.position.email ?? '',
+        subject: content.subject,
+        bodyText: content.bodyText,
+        bodyHtml: content.bodyHtml,
+        messageId,
+        inReplyTo: content.inReplyTo,
+        experimentId: source.experimentId,
+        variantId: source.variantId,
+        token,
+      },
+      {
+        ...limits,
+        campaignId: context.campaign.id,
+        shard: shardOf(taskId),
+        unlockedHeadroom: UNLOCKED_HEADROOM,
+        now: capsNow,
+      },
+    );
+    if (!written.written) {
+      const capped = capsGate(
+        context,
+        mailbox,
+        verdict.window,
+        written.counts,
+        capsNow,
+        () => jitter,
+      ) ?? {
+        until: new Date(capsNow.getTime() + Math.max(limits.spacingMs, 1_000)),
+        reason: `waiting: mailbox ${mailbox.emailAddress} is at a cap or its spacing`,
+      };
+      throw new CapReached(capped.until, capped.reason);
     }
-    const capped = capsGate(context, mailbox, verdict.window, counts, new Date());
-    if (capped) throw new CapReached(capped.until, capped.reason);
-    await repos.sendTasks.countSend(org, { ...scope, shard: shardOf(taskId) });
     return {
       kind: 'send',
       context,
       mailbox,
       window: verdict.window,
-      messageRowId: written.id,
-      mail: this.mail(context, mailbox, content, messageId, written.token),
+      messageRowId: written.written.id,
+      mail: this.mail(context, mailbox, content, messageId, written.written.token),
     };
   }
 
@@ -502,18 +518,18 @@ export class SendStepService {
     sentAt: Date,
   ): Promise<SendStepResult> {
     const next = this.nextStep(context, window, sentAt);
+    const record = SendTaskRepository.recordSentStatement(this.tenants.organisationId(), {
+      taskId: context.task.id,
+      messageRowId,
+      enrollmentId: context.enrollment.id,
+      campaignId: context.campaign.id,
+      sentAt,
+      next,
+    });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.transaction((repos, org) =>
-          repos.sendTasks.recordSent(org, {
-            taskId: context.task.id,
-            messageRowId,
-            enrollmentId: context.enrollment.id,
-            campaignId: context.campaign.id,
-            sentAt,
-            next,
-          }),
-        );
+        // One statement, its own transaction, one round trip.
+        await this.tenants.statement(record);
         break;
       } catch (error) {
         if (attempt >= RECORD_ATTEMPTS) throw error;
@@ -661,7 +677,7 @@ export class SendStepService {
   }
 }
 
-/** A cap or the spacing stops this send: thrown to roll the message's write back. */
+/** A cap or the spacing stops this send: thrown to roll its transaction back (nothing kept). */
 class CapReached extends Error {
   override readonly name = 'CapReached';
 

@@ -1,7 +1,8 @@
 import type { EntityManager, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { Organisation } from '../iam/organisation.entity.js';
-import type { OrganisationId } from '../organisation-id.js';
+import { isUuid, type OrganisationId } from '../organisation-id.js';
+import type { OpeningRead } from '../tenant-transaction.js';
 import { validateInput } from '../validation/input.validator.js';
 import { deleteRow, findRow, insertRow, updateRow } from './entity-rows.js';
 
@@ -32,6 +33,19 @@ export class OrganisationRepository {
 
   async find(organisationId: OrganisationId): Promise<Organisation | null> {
     return findRow(this.#manager, Organisation, [[this.#id, organisationId]]);
+  }
+
+  /**
+   * Whether the organisation exists (visible in its own tenant context), as a read for
+   * runTenantStatement or a transaction's opening round trip: a tenant job's first check costs
+   * one round trip. Simple protocol: the organisation id, a validated UUID, is a literal.
+   */
+  static existsLookup(organisationId: OrganisationId): OpeningRead<boolean> {
+    if (!isUuid(organisationId)) throw new Error('existsLookup needs a validated organisation id');
+    return {
+      sql: `SELECT EXISTS (SELECT FROM iam.organisations WHERE id = '${organisationId}'::uuid) AS found`,
+      read: (rows) => rows[0]?.found === true,
+    };
   }
 
   async create(organisationId: OrganisationId, data: OrganisationInput): Promise<Organisation> {

@@ -1,5 +1,7 @@
+import pg from 'pg';
 import type { EntityManager } from 'typeorm';
-import type { OrganisationId } from '../organisation-id.js';
+import { isUuid, type OrganisationId } from '../organisation-id.js';
+import type { OpeningRead } from '../tenant-transaction.js';
 import { runQuery } from './entity-rows.js';
 
 /** Everything the sequence engine reads to decide and render one send task, in one statement. */
@@ -151,12 +153,81 @@ export interface SendCounts {
   lastMailboxSendAt: Date | null;
 }
 
+/** The day's limits a send is written within (delivery.write_sending_within_caps). */
+export interface SendCaps {
+  campaignId: string;
+  /** The campaign's local day the caps count in (YYYY-MM-DD). */
+  day: string;
+  /** The counter row (0-15) the send is counted in. */
+  shard: number;
+  /** The mailbox's sends allowed that day: its daily cap, or less on its warm-up ramp. */
+  mailboxAllowance: number;
+  campaignLimit: number;
+  /** The minimum time since the mailbox's latest send, jitter included; 0: no spacing. */
+  spacingMs: number;
+  /** Sends left before a cap above which the committed counts are trusted without the lock. */
+  unlockedHeadroom: number;
+  now: Date;
+}
+
+/** What writeSendingWithinCaps did: the message written (or null at a cap) and the counts. */
+export interface SendWithinCaps {
+  written: { id: string; token: string } | null;
+  counts: SendCounts;
+}
+
+/** The message went out: what records it (recordSent). */
+export interface SentRecord {
+  taskId: string;
+  messageRowId: string;
+  enrollmentId: string;
+  campaignId: string;
+  sentAt: Date;
+  next: { stepId: string; dueAt: Date } | null;
+}
+
 /**
  * The task's context as one JSON document from delivery.send_task_context (migration
  * V20251228_300000): a PL/pgSQL function, so that PostgreSQL plans its dozen subqueries once per
  * server connection instead of on every send (no prepared statements behind pgBouncer).
  */
 const CONTEXT = `SELECT delivery.send_task_context($1, $2) AS context`;
+
+const RECORD_SENT = `SELECT delivery.record_sent($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+/** A value as an SQL literal of the simple protocol (escaped by pg.escapeLiteral), or NULL. */
+function literal(value: string | Date | null, type: 'uuid' | 'timestamptz'): string {
+  if (value === null) return `NULL::${type}`;
+  const text = value instanceof Date ? value.toISOString() : value;
+  return `${pg.escapeLiteral(text)}::${type}`;
+}
+
+function organisationLiteral(organisationId: OrganisationId): string {
+  if (!isUuid(organisationId)) throw new Error('a validated organisation id is needed');
+  return `'${organisationId}'::uuid`;
+}
+
+function contextFrom(raw: RawContext | undefined): SendTaskContext | null {
+  if (!raw) return null;
+  const mailbox: SendMailbox | null = raw.mailbox
+    ? {
+        ...raw.mailbox,
+        smtpPasswordEncrypted: Buffer.from(raw.mailbox.smtpPasswordEncrypted, 'base64'),
+        imapPasswordEncrypted:
+          raw.mailbox.imapPasswordEncrypted === null
+            ? null
+            : Buffer.from(raw.mailbox.imapPasswordEncrypted, 'base64'),
+      }
+    : null;
+  return {
+    ...raw,
+    task: {
+      ...raw.task,
+      lockedUntil: raw.task.lockedUntil === null ? null : new Date(raw.task.lockedUntil),
+    },
+    mailbox,
+  };
+}
 
 interface RawContext extends Omit<SendTaskContext, 'mailbox' | 'task'> {
   task: Omit<SendTaskContext['task'], 'lockedUntil'> & { lockedUntil: string | null };
@@ -190,25 +261,21 @@ export class SendTaskRepository {
       organisationId,
       taskId,
     ]);
-    const raw = rows[0]?.context;
-    if (!raw) return null;
-    const mailbox: SendMailbox | null = raw.mailbox
-      ? {
-          ...raw.mailbox,
-          smtpPasswordEncrypted: Buffer.from(raw.mailbox.smtpPasswordEncrypted, 'base64'),
-          imapPasswordEncrypted:
-            raw.mailbox.imapPasswordEncrypted === null
-              ? null
-              : Buffer.from(raw.mailbox.imapPasswordEncrypted, 'base64'),
-        }
-      : null;
+    return contextFrom(rows[0]?.context);
+  }
+
+  /**
+   * context(), to ride in a tenant transaction's opening round trip (runInTenantTransactionWith):
+   * the read that starts every send costs no round trip of its own. Simple protocol: the values
+   * are literals (the organisation a validated UUID, the task id escaped by pg.escapeLiteral).
+   */
+  static contextLookup(
+    organisationId: OrganisationId,
+    taskId: string,
+  ): OpeningRead<SendTaskContext | null> {
     return {
-      ...raw,
-      task: {
-        ...raw.task,
-        lockedUntil: raw.task.lockedUntil === null ? null : new Date(raw.task.lockedUntil),
-      },
-      mailbox,
+      sql: `SELECT delivery.send_task_context(${organisationLiteral(organisationId)}, ${literal(taskId, 'uuid')}) AS context`,
+      read: (rows) => contextFrom((rows[0] as { context?: RawContext } | undefined)?.context),
     };
   }
 
@@ -256,81 +323,33 @@ export class SendTaskRepository {
   }
 
   /**
-   * Serialises the sends of one mailbox until the transaction ends (a transaction-scoped advisory
-   * lock: safe behind pgBouncer in transaction mode), so that caps and spacing hold across workers.
-   */
-  async lockMailbox(organisationId: OrganisationId, mailboxId: string): Promise<void> {
-    await runQuery(
-      this.#manager,
-      `SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))`,
-      [organisationId, mailboxId],
-    );
-  }
-
-  /**
-   * The day's sends of the mailbox (every campaign) and of the campaign, and the mailbox's latest
-   * send (today's or yesterday's), from delivery.daily_sends (committed sends: exact under
-   * lockMailbox). Three index lookups, whatever the volume.
-   */
-  async sendCounts(
-    organisationId: OrganisationId,
-    input: { mailboxId: string; campaignId: string; day: string },
-  ): Promise<SendCounts> {
-    const rows = await runQuery<
-      Array<{ mailbox_sends: number; campaign_sends: number; last_send_at: Date | null }>
-    >(
-      this.#manager,
-      `SELECT (SELECT coalesce(sum(sends), 0)::int FROM delivery.daily_sends
-                WHERE organisation_id = $1 AND mailbox_id = $2 AND day = $4::date) AS mailbox_sends,
-              (SELECT coalesce(sum(sends), 0)::int FROM delivery.daily_sends
-                WHERE organisation_id = $1 AND campaign_id = $3 AND day = $4::date) AS campaign_sends,
-              (SELECT max(last_send_at) FROM delivery.daily_sends
-                WHERE organisation_id = $1 AND mailbox_id = $2
-                  AND day BETWEEN $4::date - 1 AND $4::date) AS last_send_at`,
-      [organisationId, input.mailboxId, input.campaignId, input.day],
-    );
-    const row = rows[0];
-    return {
-      mailboxSends: row?.mailbox_sends ?? 0,
-      campaignSends: row?.campaign_sends ?? 0,
-      lastMailboxSendAt: row?.last_send_at ? new Date(row.last_send_at) : null,
-    };
-  }
-
-  /**
-   * Counts one send of the mailbox for the campaign on the day, in counter row `shard` (0-15):
-   * after sendCounts, as the transaction's last statement (its row stays locked until commit).
-   */
-  async countSend(
-    organisationId: OrganisationId,
-    input: { mailboxId: string; campaignId: string; day: string; shard: number },
-  ): Promise<void> {
-    await runQuery(
-      this.#manager,
-      `INSERT INTO delivery.daily_sends
-              (organisation_id, mailbox_id, campaign_id, day, shard, sends, last_send_at)
-       VALUES ($1, $2, $3, $4::date, $5, 1, now())
-       ON CONFLICT (organisation_id, mailbox_id, day, campaign_id, shard)
-       DO UPDATE SET sends = delivery.daily_sends.sends + 1, last_send_at = now()`,
-      [organisationId, input.mailboxId, input.campaignId, input.day, input.shard],
-    );
-  }
-
-  /**
    * Writes the task's message with status `sending` (a new row, or the task's `queued` one from
-   * an attempt that did not go out) and makes sure it has a pixel: returns the message's row id
-   * and its pixel / unsubscribe token (the draft's, or the one an earlier attempt stored). Commit
-   * this before any SMTP call.
+   * an attempt that did not go out) and makes sure it has a pixel, within the day's caps and the
+   * mailbox's spacing, and counts the send — one statement (delivery.write_sending_within_caps):
+   * far from every cap and without spacing the committed counts are trusted (sends of one mailbox
+   * commit in parallel on the counter shards); otherwise the mailbox's lock (transaction-scoped,
+   * safe behind pgBouncer) makes them exact across workers. At a cap or too soon after the
+   * mailbox's latest send nothing is written (`written` null) and the counts say why. Commit this
+   * before any SMTP call.
    */
-  async writeSending(
+  async writeSendingWithinCaps(
     organisationId: OrganisationId,
     draft: OutboundMessageDraft,
-  ): Promise<{ id: string; token: string }> {
-    const rows = await runQuery<Array<{ message_row_id: string; pixel_token: string }>>(
+    caps: SendCaps,
+  ): Promise<SendWithinCaps> {
+    const rows = await runQuery<
+      Array<{
+        message_row_id: string | null;
+        pixel_token: string | null;
+        mailbox_sends: number;
+        campaign_sends: number;
+        last_mailbox_send_at: Date | null;
+      }>
+    >(
       this.#manager,
-      `SELECT message_row_id, pixel_token
-         FROM delivery.write_sending($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                                     $15, $16)`,
+      `SELECT message_row_id, pixel_token, mailbox_sends, campaign_sends, last_mailbox_send_at
+         FROM delivery.write_sending_within_caps($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                $12, $13, $14, $15, $16, $17, $18::date, $19::smallint, $20, $21, $22, $23, $24)`,
       [
         organisationId,
         draft.taskId,
@@ -348,29 +367,37 @@ export class SendTaskRepository {
         draft.messageId,
         draft.inReplyTo,
         draft.token,
+        caps.campaignId,
+        caps.day,
+        caps.shard,
+        caps.mailboxAllowance,
+        caps.campaignLimit,
+        Math.max(0, Math.ceil(caps.spacingMs)),
+        caps.unlockedHeadroom,
+        caps.now,
       ],
     );
     const row = rows[0];
-    if (!row) throw new Error(`task ${draft.taskId}: no message written`);
-    return { id: row.message_row_id, token: row.pixel_token };
+    if (!row) throw new Error(`task ${draft.taskId}: no answer from write_sending_within_caps`);
+    return {
+      written:
+        row.message_row_id !== null && row.pixel_token !== null
+          ? { id: row.message_row_id, token: row.pixel_token }
+          : null,
+      counts: {
+        mailboxSends: row.mailbox_sends,
+        campaignSends: row.campaign_sends,
+        lastMailboxSendAt: row.last_mailbox_send_at ? new Date(row.last_mailbox_send_at) : null,
+      },
+    };
   }
 
   /**
    * The message went out: message `sent`, task completed, the enrollment moved to the next step
    * with its task due at `next.dueAt`, or completed after the last step.
    */
-  async recordSent(
-    organisationId: OrganisationId,
-    input: {
-      taskId: string;
-      messageRowId: string;
-      enrollmentId: string;
-      campaignId: string;
-      sentAt: Date;
-      next: { stepId: string; dueAt: Date } | null;
-    },
-  ): Promise<void> {
-    await runQuery(this.#manager, `SELECT delivery.record_sent($1, $2, $3, $4, $5, $6, $7, $8)`, [
+  async recordSent(organisationId: OrganisationId, input: SentRecord): Promise<void> {
+    await runQuery(this.#manager, RECORD_SENT, [
       organisationId,
       input.taskId,
       input.messageRowId,
@@ -380,6 +407,22 @@ export class SendTaskRepository {
       input.next?.stepId ?? null,
       input.next?.dueAt ?? null,
     ]);
+  }
+
+  /**
+   * recordSent() as a statement of its own (runTenantStatement: one round trip, its own
+   * transaction): what follows every accepted SMTP send. Simple protocol: literals, escaped.
+   */
+  static recordSentStatement(organisationId: OrganisationId, input: SentRecord): OpeningRead<void> {
+    return {
+      sql:
+        `SELECT delivery.record_sent(${organisationLiteral(organisationId)}, ` +
+        `${literal(input.taskId, 'uuid')}, ${literal(input.messageRowId, 'uuid')}, ` +
+        `${literal(input.enrollmentId, 'uuid')}, ${literal(input.campaignId, 'uuid')}, ` +
+        `${literal(input.sentAt, 'timestamptz')}, ${literal(input.next?.stepId ?? null, 'uuid')}, ` +
+        `${literal(input.next?.dueAt ?? null, 'timestamptz')})`,
+      read: () => undefined,
+    };
   }
 
   /** Sets the task's message status (and its error); `sent_at` is set for bounced. */

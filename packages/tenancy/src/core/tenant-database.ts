@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OpeningRead, OrganisationId, Repositories } from '@outreach/db';
+import {
+  OrganisationRepository,
+  runTenantStatement,
+  type OpeningRead,
+  type OrganisationId,
+  type Repositories,
+} from '@outreach/db';
 import { enterJobContext, UnknownOrganisationError } from './job-context.js';
 import { getTenantContext, runInTenantContext, type TenantContext } from './tenant-context.js';
 import {
@@ -43,17 +49,39 @@ export class TenantDatabase {
   }
 
   /**
+   * transaction() whose opening round trip also runs `opening` (a read built by a repository,
+   * e.g. SendTaskRepository.contextLookup): `work` receives what it read.
+   */
+  transactionWith<R, T>(
+    opening: OpeningRead<R>,
+    work: (scope: TenantScope, opened: R | null) => Promise<T>,
+  ): Promise<T> {
+    return runInTenantScopeWith(this.database, getTenantContext().organisationId, opening, work);
+  }
+
+  /**
+   * One statement built by a repository (e.g. SendTaskRepository.recordSentStatement) in its own
+   * transaction, for the current tenant context, in ONE round trip (runTenantStatement).
+   */
+  statement<R>(statement: OpeningRead<R>): Promise<R> {
+    return runTenantStatement(
+      this.database.dataSource,
+      getTenantContext().organisationId,
+      statement,
+    );
+  }
+
+  /**
    * Runs a tenant job: enters the context its payload names (InvalidJobPayloadError when it
-   * names none or a malformed one), checks in a short tenant transaction that the organisation
-   * exists (UnknownOrganisationError: forged or deleted), then runs `work` in that context.
+   * names none or a malformed one), checks in one tenant statement (one round trip) that the
+   * organisation exists (UnknownOrganisationError: forged or deleted), then runs `work` in that context.
    * `work` opens its own transactions (transaction()), so a job can keep slow I/O, an SMTP
    * call say, outside any of them.
    */
   runJob<T>(payload: unknown, work: () => Promise<T>): Promise<T> {
     return enterJobContext(payload, async () => {
-      const exists = await this.transaction(
-        async ({ organisationId, repositories }) =>
-          (await repositories.organisations.find(organisationId)) !== null,
+      const exists = await this.statement(
+        OrganisationRepository.existsLookup(getTenantContext().organisationId),
       );
       if (!exists) {
         throw new UnknownOrganisationError(
