@@ -115,6 +115,7 @@ export type {
   SendCounts,
   SendCaps,
   SendWithinCaps,
+  SendTaskLookup,
   SentRecord,
 } from './repositories/send-task.repository.js';
 export type {

@@ -46,6 +46,9 @@ export class DeliveryProcessor
   private schedulerTimer: NodeJS.Timeout | undefined;
   private schedulerFailing = false;
 
+  /** The send job's first read (SendStepService) checks its organisation, in one round trip. */
+  protected override readonly organisationCheckedByHandler = new Set(['send-step'] as const);
+
   protected readonly handlers: JobHandlers<typeof deliveryQueue> = {
     'claim-due-tasks': () => this.claimDueTasks(),
     'send-step': (payload, job) => this.sendStep(payload.taskId, job),

@@ -22,7 +22,7 @@ import { mailboxSecretAad } from '@outreach/secrets';
 import { pickVariant, retryDelayMs, stepDueAt, type SendingWindow } from '@outreach/sequencing';
 import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import { buildVariables, type TemplateValues } from '@outreach/templates';
-import { TenantDatabase } from '@outreach/tenancy';
+import { TenantDatabase, UnknownOrganisationError } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
 import { EmailWriter, GenerationError } from '../llm/email-writer.js';
 import { mailboxImapSettings } from '../mailbox-imap-settings.js';
@@ -127,11 +127,11 @@ export class SendStepService {
   ) {}
 
   async send(taskId: string): Promise<SendStepResult> {
-    let prepared = await this.prepareOrDefer(taskId, null);
+    let prepared = await this.readAndPrepare(taskId, null);
     if (prepared.kind === 'needs-text') {
       const written = await this.write(taskId, prepared);
       if ('outcome' in written) return this.finished(written);
-      prepared = await this.prepareOrDefer(taskId, written);
+      prepared = await this.readAndPrepare(taskId, written);
     }
     switch (prepared.kind) {
       case 'done':
@@ -146,29 +146,24 @@ export class SendStepService {
   }
 
   /**
-   * prepare() in a transaction whose opening round trip reads the task's context (the task row
-   * locked until it ends); a cap reached rolls it back and defers the task instead.
+   * Reads the task's context and its organisation's existence in one statement (the job's
+   * organisation check: the processor skips its own for send-step), then prepare().
    */
-  private async prepareOrDefer(taskId: string, generated: Generated | null): Promise<Prepared> {
-    const lookup = SendTaskRepository.contextLookup(this.tenants.organisationId(), taskId);
-    try {
-      return await this.tenants.transactionWith(
-        lookup,
-        ({ repositories, organisationId }, context) =>
-          this.prepare(repositories, organisationId, taskId, context, generated),
-      );
-    } catch (error) {
-      if (!(error instanceof CapReached)) throw error;
-      await this.transaction((repos, org) =>
-        repos.sendTasks.defer(org, taskId, error.until, error.reason),
-      );
-      return done(taskId, 'deferred', error.reason);
+  private async readAndPrepare(taskId: string, generated: Generated | null): Promise<Prepared> {
+    const org = this.tenants.organisationId();
+    const lookup = await this.tenants.statement(SendTaskRepository.contextLookup(org, taskId));
+    if (!lookup.organisationExists) {
+      throw new UnknownOrganisationError(`job payload organisationId ${org} names no organisation`);
     }
+    return this.prepare(taskId, lookup.context, generated);
   }
 
+  /**
+   * Decides on the task from its context and, to send, writes its message (status sending) —
+   * the common path's one write is one statement (its own transaction); every other outcome is
+   * written in a transaction of its own.
+   */
   private async prepare(
-    repos: Repositories,
-    org: OrganisationId,
     taskId: string,
     context: SendTaskContext | null,
     generated: Generated | null,
@@ -184,37 +179,45 @@ export class SendStepService {
       // the message's record and before the task's): the task ends the same way now.
       const reason = `its message is already ${existing.status}`;
       if (existing.status === 'sent') {
-        await repos.sendTasks.recordSent(org, {
-          taskId,
-          messageRowId: existing.id,
-          enrollmentId: context.enrollment.id,
-          campaignId: context.campaign.id,
-          sentAt: new Date(),
-          next: this.nextStep(context, windowOf(context), new Date()),
-        });
+        await this.transaction((repos, org) =>
+          repos.sendTasks.recordSent(org, {
+            taskId,
+            messageRowId: existing.id,
+            enrollmentId: context.enrollment.id,
+            campaignId: context.campaign.id,
+            sentAt: new Date(),
+            next: this.nextStep(context, windowOf(context), new Date()),
+          }),
+        );
         return done(taskId, 'sent', reason);
       }
-      await repos.sendTasks.finish(org, taskId, 'failed', reason);
+      await this.transaction((repos, org) => repos.sendTasks.finish(org, taskId, 'failed', reason));
       return done(taskId, 'failed', reason);
     }
     const now = new Date();
     const verdict = gate(context, now);
     switch (verdict.action) {
       case 'cancel':
-        await repos.sendTasks.finish(org, taskId, 'cancelled', verdict.reason);
+        await this.transaction((repos, org) =>
+          repos.sendTasks.finish(org, taskId, 'cancelled', verdict.reason),
+        );
         return done(taskId, 'cancelled', verdict.reason);
       case 'defer':
-        await repos.sendTasks.defer(org, taskId, verdict.until, verdict.reason);
+        await this.transaction((repos, org) =>
+          repos.sendTasks.defer(org, taskId, verdict.until, verdict.reason),
+        );
         return done(taskId, 'deferred', verdict.reason);
       case 'skip':
-        await this.skip(repos, org, context, verdict.reason, verdict.exit);
+        await this.transaction((repos, org) =>
+          this.skip(repos, org, context, verdict.reason, verdict.exit),
+        );
         return done(taskId, 'skipped', verdict.reason);
       case 'go':
         break;
     }
     const mailbox = context.mailbox as SendMailbox;
-    const source = await this.source(repos, org, context);
-    const token = existing?.pixelToken ?? newTrackingToken(org);
+    const source = await this.source(context);
+    const token = existing?.pixelToken ?? newTrackingToken(this.tenants.organisationId());
     const links = this.links(token, mailbox);
     const values = buildVariables({
       person: context.person,
@@ -225,13 +228,14 @@ export class SendStepService {
     });
 
     if (source.promptId !== null && generated === null) {
-      const prompt = await repos.sendTasks.prompt(org, source.promptId);
+      const promptId = source.promptId;
+      const prompt = await this.transaction((repos, org) => repos.sendTasks.prompt(org, promptId));
       const need = prompt ? PROMPT_NEEDS[prompt.purpose] : undefined;
       if (!prompt || !need) {
         const reason = prompt
           ? `prompt purpose ${prompt.purpose} cannot write an e-mail`
           : 'the step’s prompt no longer exists';
-        await this.skip(repos, org, context, reason, 'error');
+        await this.transaction((repos, org) => this.skip(repos, org, context, reason, 'error'));
         return done(taskId, 'skipped', reason);
       }
       return { kind: 'needs-text', prompt, need, values };
@@ -242,8 +246,9 @@ export class SendStepService {
       content = renderContent(context, source, values, generated);
     } catch (error) {
       if (!(error instanceof ContentError)) throw error;
-      await this.skip(repos, org, context, error.message, 'error');
-      return done(taskId, 'skipped', error.message);
+      const reason = error.message;
+      await this.transaction((repos, org) => this.skip(repos, org, context, reason, 'error'));
+      return done(taskId, 'skipped', reason);
     }
 
     const messageId = existing?.messageId ?? newMessageId(mailbox.emailAddress);
@@ -255,8 +260,8 @@ export class SendStepService {
     const capsNow = new Date();
     const jitter = Math.random();
     const limits = capsLimits(context, mailbox, capsNow, () => jitter);
-    const written = await repos.sendTasks.writeSendingWithinCaps(
-      org,
+    const statement = SendTaskRepository.writeSendingWithinCaps(
+      this.tenants.organisationId(),
       {
         taskId,
         enrollmentId: context.enrollment.id,
@@ -282,6 +287,7 @@ export class SendStepService {
         now: capsNow,
       },
     );
+    const written = await this.tenants.statement(statement);
     if (!written.written) {
       const capped = capsGate(
         context,
@@ -294,7 +300,10 @@ export class SendStepService {
         until: new Date(capsNow.getTime() + Math.max(limits.spacingMs, 1_000)),
         reason: `waiting: mailbox ${mailbox.emailAddress} is at a cap or its spacing`,
       };
-      throw new CapReached(capped.until, capped.reason);
+      await this.transaction((repos, org) =>
+        repos.sendTasks.defer(org, taskId, capped.until, capped.reason),
+      );
+      return done(taskId, 'deferred', capped.reason);
     }
     return {
       kind: 'send',
@@ -307,11 +316,7 @@ export class SendStepService {
   }
 
   /** The step's content source, through the A/B variant when the step has an experiment. */
-  private async source(
-    repos: Repositories,
-    org: OrganisationId,
-    context: SendTaskContext,
-  ): Promise<ContentSource> {
+  private async source(context: SendTaskContext): Promise<ContentSource> {
     const experiment = context.experiment;
     if (!experiment || experiment.variants.length === 0) return contentSource(context, null, null);
     const existing = context.message;
@@ -322,11 +327,8 @@ export class SendStepService {
       variantId = experiment.winnerVariantId;
     } else {
       const proposed = pickVariant(experiment.id, context.enrollment.id, experiment.variants);
-      variantId = await repos.sendTasks.assignVariant(
-        org,
-        context.enrollment.id,
-        experiment.id,
-        proposed.id,
+      variantId = await this.transaction((repos, org) =>
+        repos.sendTasks.assignVariant(org, context.enrollment.id, experiment.id, proposed.id),
       );
     }
     const variant = experiment.variants.find((candidate) => candidate.id === variantId) ?? null;
@@ -674,18 +676,6 @@ export class SendStepService {
     return this.tenants.transaction(({ repositories, organisationId }) =>
       work(repositories, organisationId),
     );
-  }
-}
-
-/** A cap or the spacing stops this send: thrown to roll its transaction back (nothing kept). */
-class CapReached extends Error {
-  override readonly name = 'CapReached';
-
-  constructor(
-    readonly until: Date,
-    readonly reason: string,
-  ) {
-    super(reason);
   }
 }
 

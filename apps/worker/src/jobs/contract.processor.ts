@@ -41,6 +41,11 @@ export abstract class ContractProcessor<Q extends QueueContract>
 {
   abstract readonly queue: Q;
   protected abstract readonly handlers: JobHandlers<Q>;
+  /**
+   * Tenant jobs whose handler checks that the organisation exists in its own first read (and
+   * throws UnknownOrganisationError), saving the check's round trip: the hot ones only.
+   */
+  protected readonly organisationCheckedByHandler: ReadonlySet<JobName<Q>> = new Set();
   private readonly log = new Logger('JobProcessor');
   private redisReachable = true;
 
@@ -94,7 +99,9 @@ export abstract class ContractProcessor<Q extends QueueContract>
       const payload = parseJobPayload(this.queue, name, job.data);
       const run = (): Promise<unknown> => handler(payload, job);
       return jobKind(this.queue, name) === 'tenant'
-        ? await this.tenants.runJob(payload, run)
+        ? await this.tenants.runJob(payload, run, {
+            checkOrganisation: !this.organisationCheckedByHandler.has(name),
+          })
         : await run();
     } catch (error) {
       if (isUnrecoverableJobError(error)) {

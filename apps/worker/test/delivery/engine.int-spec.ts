@@ -539,4 +539,36 @@ describe('sequence engine (PostgreSQL 18, Redis, SMTP)', () => {
       await select(dataSource, victim.organisationId, `SELECT 1 FROM outreach.messages`),
     ).toHaveLength(0);
   });
+
+  it('a send job naming an organisation that does not exist fails at once, its task untouched', async () => {
+    const fixture = await seedCampaign(dataSource, { smtpPort: sink.port }, [{}]);
+    await enrollProspects(dataSource, fixture, 1, {}, new Date(Date.now() + 86_400_000));
+    const [task] = await tasks(fixture);
+    const connection = redisConnectionOptions(redis.url);
+    const producer = new JobProducer({ connection });
+    const queue = new Queue(deliveryQueue.name, { connection, prefix: QUEUE_PREFIX });
+    const events = new QueueEvents(deliveryQueue.name, { connection, prefix: QUEUE_PREFIX });
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    try {
+      await events.waitUntilReady();
+      const { jobId } = await producer.enqueue(
+        deliveryQueue,
+        'send-step',
+        { organisationId: nobody, taskId: task?.id ?? '' },
+        { jobId: `nobody-${task?.id ?? ''}`, attempts: 3 },
+      );
+      const job = await queue.getJob(jobId);
+      await expect(job?.waitUntilFinished(events, 20_000)).rejects.toThrow(
+        `job payload organisationId ${nobody} names no organisation`,
+      );
+      const failed = await queue.getJob(jobId);
+      expect(failed?.attemptsMade).toBe(1);
+    } finally {
+      await events.close();
+      await queue.close();
+      await producer.close();
+    }
+    const [after] = await tasks(fixture);
+    expect(after).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+  });
 });

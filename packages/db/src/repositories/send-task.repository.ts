@@ -170,6 +170,13 @@ export interface SendCaps {
   now: Date;
 }
 
+/** A send job's first read: whether its organisation exists, and the task's context. */
+export interface SendTaskLookup {
+  organisationExists: boolean;
+  /** Null when the organisation has no such task. */
+  context: SendTaskContext | null;
+}
+
 /** What writeSendingWithinCaps did: the message written (or null at a cap) and the counts. */
 export interface SendWithinCaps {
   written: { id: string; token: string } | null;
@@ -196,8 +203,15 @@ const CONTEXT = `SELECT delivery.send_task_context($1, $2) AS context`;
 const RECORD_SENT = `SELECT delivery.record_sent($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 /** A value as an SQL literal of the simple protocol (escaped by pg.escapeLiteral), or NULL. */
-function literal(value: string | Date | null, type: 'uuid' | 'timestamptz'): string {
+function literal(
+  value: string | number | Date | null,
+  type: 'uuid' | 'text' | 'date' | 'timestamptz' | 'integer' | 'smallint',
+): string {
   if (value === null) return `NULL::${type}`;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${String(value)}`);
+    return `${String(value)}::${type}`;
+  }
   const text = value instanceof Date ? value.toISOString() : value;
   return `${pg.escapeLiteral(text)}::${type}`;
 }
@@ -265,17 +279,27 @@ export class SendTaskRepository {
   }
 
   /**
-   * context(), to ride in a tenant transaction's opening round trip (runInTenantTransactionWith):
-   * the read that starts every send costs no round trip of its own. Simple protocol: the values
-   * are literals (the organisation a validated UUID, the task id escaped by pg.escapeLiteral).
+   * A send job's first read, as one statement (runTenantStatement: its own transaction, one round
+   * trip): whether the organisation exists — the job's organisation check — and the task's
+   * context (the task row locked only for the read). Simple protocol: the values are literals
+   * (the organisation a validated UUID, the task id escaped by pg.escapeLiteral).
    */
   static contextLookup(
     organisationId: OrganisationId,
     taskId: string,
-  ): OpeningRead<SendTaskContext | null> {
+  ): OpeningRead<SendTaskLookup> {
+    const organisation = organisationLiteral(organisationId);
     return {
-      sql: `SELECT delivery.send_task_context(${organisationLiteral(organisationId)}, ${literal(taskId, 'uuid')}) AS context`,
-      read: (rows) => contextFrom((rows[0] as { context?: RawContext } | undefined)?.context),
+      sql:
+        `SELECT EXISTS (SELECT FROM iam.organisations WHERE id = ${organisation}) AS organisation, ` +
+        `delivery.send_task_context(${organisation}, ${literal(taskId, 'uuid')}) AS context`,
+      read: (rows) => {
+        const row = rows[0] as { organisation?: boolean; context?: RawContext } | undefined;
+        return {
+          organisationExists: row?.organisation === true,
+          context: contextFrom(row?.context ?? undefined),
+        };
+      },
     };
   }
 
@@ -329,65 +353,66 @@ export class SendTaskRepository {
    * far from every cap and without spacing the committed counts are trusted (sends of one mailbox
    * commit in parallel on the counter shards); otherwise the mailbox's lock (transaction-scoped,
    * safe behind pgBouncer) makes them exact across workers. At a cap or too soon after the
-   * mailbox's latest send nothing is written (`written` null) and the counts say why. Commit this
-   * before any SMTP call.
+   * mailbox's latest send nothing is written (`written` null) and the counts say why. A statement
+   * of its own (runTenantStatement: its own transaction, one round trip), committed before any
+   * SMTP call; simple protocol, so every value is a literal escaped by pg.escapeLiteral.
    */
-  async writeSendingWithinCaps(
+  static writeSendingWithinCaps(
     organisationId: OrganisationId,
     draft: OutboundMessageDraft,
     caps: SendCaps,
-  ): Promise<SendWithinCaps> {
-    const rows = await runQuery<
-      Array<{
-        message_row_id: string | null;
-        pixel_token: string | null;
-        mailbox_sends: number;
-        campaign_sends: number;
-        last_mailbox_send_at: Date | null;
-      }>
-    >(
-      this.#manager,
-      `SELECT message_row_id, pixel_token, mailbox_sends, campaign_sends, last_mailbox_send_at
-         FROM delivery.write_sending_within_caps($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                $12, $13, $14, $15, $16, $17, $18::date, $19::smallint, $20, $21, $22, $23, $24)`,
-      [
-        organisationId,
-        draft.taskId,
-        draft.enrollmentId,
-        draft.positionId,
-        draft.experimentId,
-        draft.variantId,
-        draft.mailboxId,
-        draft.fromEmail,
-        draft.fromName,
-        draft.toEmail,
-        draft.subject,
-        draft.bodyText,
-        draft.bodyHtml,
-        draft.messageId,
-        draft.inReplyTo,
-        draft.token,
-        caps.campaignId,
-        caps.day,
-        caps.shard,
-        caps.mailboxAllowance,
-        caps.campaignLimit,
-        Math.max(0, Math.ceil(caps.spacingMs)),
-        caps.unlockedHeadroom,
-        caps.now,
-      ],
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`task ${draft.taskId}: no answer from write_sending_within_caps`);
+  ): OpeningRead<SendWithinCaps> {
+    const args = [
+      organisationLiteral(organisationId),
+      literal(draft.taskId, 'uuid'),
+      literal(draft.enrollmentId, 'uuid'),
+      literal(draft.positionId, 'uuid'),
+      literal(draft.experimentId, 'uuid'),
+      literal(draft.variantId, 'uuid'),
+      literal(draft.mailboxId, 'uuid'),
+      literal(draft.fromEmail, 'text'),
+      literal(draft.fromName, 'text'),
+      literal(draft.toEmail, 'text'),
+      literal(draft.subject, 'text'),
+      literal(draft.bodyText, 'text'),
+      literal(draft.bodyHtml, 'text'),
+      literal(draft.messageId, 'text'),
+      literal(draft.inReplyTo, 'text'),
+      literal(draft.token, 'text'),
+      literal(caps.campaignId, 'uuid'),
+      literal(caps.day, 'date'),
+      literal(caps.shard, 'smallint'),
+      literal(caps.mailboxAllowance, 'integer'),
+      literal(caps.campaignLimit, 'integer'),
+      literal(Math.max(0, Math.ceil(caps.spacingMs)), 'integer'),
+      literal(caps.unlockedHeadroom, 'integer'),
+      literal(caps.now, 'timestamptz'),
+    ];
     return {
-      written:
-        row.message_row_id !== null && row.pixel_token !== null
-          ? { id: row.message_row_id, token: row.pixel_token }
-          : null,
-      counts: {
-        mailboxSends: row.mailbox_sends,
-        campaignSends: row.campaign_sends,
-        lastMailboxSendAt: row.last_mailbox_send_at ? new Date(row.last_mailbox_send_at) : null,
+      sql: `SELECT message_row_id, pixel_token, mailbox_sends, campaign_sends, last_mailbox_send_at
+              FROM delivery.write_sending_within_caps(${args.join(', ')})`,
+      read: (rows) => {
+        const row = rows[0] as
+          | {
+              message_row_id: string | null;
+              pixel_token: string | null;
+              mailbox_sends: number;
+              campaign_sends: number;
+              last_mailbox_send_at: Date | null;
+            }
+          | undefined;
+        if (!row) throw new Error(`task ${draft.taskId}: no answer from write_sending_within_caps`);
+        return {
+          written:
+            row.message_row_id !== null && row.pixel_token !== null
+              ? { id: row.message_row_id, token: row.pixel_token }
+              : null,
+          counts: {
+            mailboxSends: row.mailbox_sends,
+            campaignSends: row.campaign_sends,
+            lastMailboxSendAt: row.last_mailbox_send_at ? new Date(row.last_mailbox_send_at) : null,
+          },
+        };
       },
     };
   }

@@ -49,17 +49,6 @@ export class TenantDatabase {
   }
 
   /**
-   * transaction() whose opening round trip also runs `opening` (a read built by a repository,
-   * e.g. SendTaskRepository.contextLookup): `work` receives what it read.
-   */
-  transactionWith<R, T>(
-    opening: OpeningRead<R>,
-    work: (scope: TenantScope, opened: R | null) => Promise<T>,
-  ): Promise<T> {
-    return runInTenantScopeWith(this.database, getTenantContext().organisationId, opening, work);
-  }
-
-  /**
    * One statement built by a repository (e.g. SendTaskRepository.recordSentStatement) in its own
    * transaction, for the current tenant context, in ONE round trip (runTenantStatement).
    */
@@ -76,10 +65,17 @@ export class TenantDatabase {
    * names none or a malformed one), checks in one tenant statement (one round trip) that the
    * organisation exists (UnknownOrganisationError: forged or deleted), then runs `work` in that context.
    * `work` opens its own transactions (transaction()), so a job can keep slow I/O, an SMTP
-   * call say, outside any of them.
+   * call say, outside any of them. `checkOrganisation: false` leaves the check to `work`, whose
+   * first read must then make it (and throw UnknownOrganisationError): the send job's read of
+   * its task does, in the same round trip.
    */
-  runJob<T>(payload: unknown, work: () => Promise<T>): Promise<T> {
+  runJob<T>(
+    payload: unknown,
+    work: () => Promise<T>,
+    options: { checkOrganisation?: boolean } = {},
+  ): Promise<T> {
     return enterJobContext(payload, async () => {
+      if (options.checkOrganisation === false) return work();
       const exists = await this.statement(
         OrganisationRepository.existsLookup(getTenantContext().organisationId),
       );
