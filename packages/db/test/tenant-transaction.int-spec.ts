@@ -5,7 +5,11 @@ import { asOrganisationId } from '../src/organisation-id.js';
 import { CursorCodec } from '../src/repositories/cursor.codec.js';
 import { createRepositories } from '../src/repositories/repositories.factory.js';
 import { MembershipRepository } from '../src/repositories/membership.repository.js';
-import { runInTenantTransaction, runInTenantTransactionWith } from '../src/tenant-transaction.js';
+import {
+  runInTenantTransaction,
+  runInTenantTransactionWith,
+  runTenantStatement,
+} from '../src/tenant-transaction.js';
 import { seedOrganisation, type OrganisationFixture } from '../src/testing/factories.js';
 
 describe('DataSource factory and tenant transactions (pgBouncer transaction-mode safe)', () => {
@@ -157,6 +161,38 @@ describe('DataSource factory and tenant transactions (pgBouncer transaction-mode
     ).rejects.toThrow(/no_such_column/);
     // The only connection is usable and outside any transaction.
     expect(await setting('app.organisation_id')).toBe('');
+    const rows: Array<{ open: boolean }> = await dataSource.query(
+      `SELECT now() = statement_timestamp() AS open`,
+    );
+    expect(rows[0]?.open).toBe(true);
+  });
+
+  it('runs a tenant statement as its own transaction: confined, all or nothing, nothing left behind', async () => {
+    const { organisationId } = fixture;
+    const inside = await runTenantStatement(dataSource, organisationId, {
+      sql: `SELECT current_setting('app.organisation_id') AS org,
+                   current_setting('statement_timeout') AS timeout,
+                   (SELECT count(*)::int FROM iam.organisations) AS visible`,
+      read: (rows) => rows[0],
+    });
+    expect(inside).toEqual({ org: organisationId, timeout: '300ms', visible: 1 });
+    expect(await setting('app.organisation_id')).toBe('');
+    expect(await setting('statement_timeout')).toBe('0');
+
+    // Two statements, the second failing: the first one's insert is rolled back with it.
+    const name = `Rolled back ${String(Date.now())}`;
+    await expect(
+      runTenantStatement(dataSource, organisationId, {
+        sql: `INSERT INTO crm.companies (organisation_id, name) VALUES ('${organisationId}', '${name}');
+              SELECT no_such_column FROM crm.companies`,
+        read: () => null,
+      }),
+    ).rejects.toThrow(/no_such_column/);
+    const found = await runTenantStatement(dataSource, organisationId, {
+      sql: `SELECT count(*)::int AS n FROM crm.companies WHERE name = '${name}'`,
+      read: (rows) => rows[0]?.n,
+    });
+    expect(found).toBe(0);
     const rows: Array<{ open: boolean }> = await dataSource.query(
       `SELECT now() = statement_timestamp() AS open`,
     );
