@@ -1,11 +1,6 @@
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import type OpenAI from 'openai';
 import { parseGeneratedEmail, type GenerationNeed } from './generated-email.js';
-import { GenerationError } from './generation.error.js';
+import { LlmClient } from './llm-client.js';
 import type { LlmConfig } from './llm-config.js';
 
 // What write() rejects with, importable beside the writer.
@@ -33,8 +28,6 @@ export interface GeneratedEmail {
   raw: string;
 }
 
-const MAX_ERROR_LENGTH = 300;
-
 const FORMAT_RULES: Record<GenerationNeed, string> = {
   both: 'Answer with one JSON object and nothing else: {"subject": "…", "body": "…"}.',
   subject: 'Answer with one JSON object and nothing else: {"subject": "…"}.',
@@ -56,35 +49,21 @@ const SYSTEM_RULES = [
 ].join('\n');
 
 /**
- * Writes a prompt step's e-mail with an OpenAI-compatible chat-completions endpoint (the
- * official `openai` client: LLM_BASE_URL, LLM_API_KEY, LLM_TIMEOUT_MS, LLM_MAX_RETRIES). It asks
- * for a JSON object (`response_format: json_object`) with the parts the step needs and checks
- * them (`parseGeneratedEmail`); anything else is a `GenerationError` with its reason, never a
- * broken e-mail. The key goes only into the Authorization header: the client's logs are off and
- * error messages never carry it.
+ * Writes a prompt step's e-mail with an OpenAI-compatible chat-completions endpoint (LlmClient:
+ * the official `openai` client). It asks for a JSON object (`response_format: json_object`) with
+ * the parts the step needs and checks them (`parseGeneratedEmail`); anything else is a
+ * `GenerationError` with its reason, never a broken e-mail.
  */
 export class EmailWriter {
-  private readonly client: OpenAI | null;
+  private readonly llm: LlmClient;
 
-  constructor(private readonly config: LlmConfig | null) {
-    this.client = config
-      ? new OpenAI({
-          baseURL: config.baseUrl,
-          apiKey: config.apiKey,
-          timeout: config.timeoutMs,
-          maxRetries: config.maxRetries,
-          // Nothing from the process environment (OPENAI_ORG_ID, OPENAI_LOG, …) changes a call.
-          organization: null,
-          project: null,
-          logLevel: 'off',
-          fetch: fetchWithLocalAbortErrors,
-        })
-      : null;
+  constructor(config: LlmConfig | null) {
+    this.llm = new LlmClient(config);
   }
 
   /** Whether an LLM is configured (LLM_BASE_URL set); without one every write fails. */
   get configured(): boolean {
-    return this.client !== null;
+    return this.llm.configured;
   }
 
   /**
@@ -99,111 +78,16 @@ export class EmailWriter {
     variables: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<GeneratedEmail> {
-    const { client, config } = this;
-    if (!client || !config) {
-      throw new GenerationError(
-        'not_configured',
-        'no LLM is configured (set LLM_BASE_URL and LLM_API_KEY) to write a prompt step',
-      );
-    }
-    const model = prompt.model ?? config.model;
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await client.chat.completions.create(
-        {
-          model,
-          messages: messagesFor(prompt, variables),
-          response_format: { type: 'json_object' },
-        },
-        signal ? { signal } : {},
-      );
-    } catch (error) {
-      throw this.failure(error, model, signal);
-    }
-    const choice = completion.choices[0];
-    if (!choice) throw new GenerationError('empty', 'the LLM answered with no choice');
-    const { message } = choice;
-    if (message.refusal) {
-      throw new GenerationError('empty', `the LLM refused: ${this.clean(message.refusal)}`);
-    }
-    if (choice.finish_reason === 'length') {
-      throw new GenerationError(
-        'unusable',
-        'the LLM’s answer was cut short (finish_reason length)',
-      );
-    }
-    if (choice.finish_reason === 'content_filter') {
-      throw new GenerationError(
-        'unusable',
-        'the LLM’s answer was filtered (finish_reason content_filter)',
-      );
-    }
-    const raw = message.content;
-    const parts = parseGeneratedEmail(raw, prompt.need);
-    return { ...parts, model: completion.model || model, raw: raw ?? '' };
-  }
-
-  /** The client's error → a GenerationError; the caller's own abort passes through. */
-  private failure(error: unknown, model: string, signal: AbortSignal | undefined): unknown {
-    if (error instanceof APIUserAbortError || signal?.aborted) return error;
-    const timeoutMs = this.config?.timeoutMs ?? 0;
-    if (error instanceof APIConnectionTimeoutError) {
-      return new GenerationError(
-        'timeout',
-        `the LLM did not answer within ${timeoutMs} ms (model ${model})`,
-        { cause: error },
-      );
-    }
-    if (error instanceof APIConnectionError) {
-      return new GenerationError(
-        'provider_error',
-        `the LLM endpoint could not be reached: ${this.clean(error.message)}`,
-        { cause: error },
-      );
-    }
-    if (error instanceof APIError) {
-      const status = error.status === undefined ? '' : ` HTTP ${error.status}`;
-      return new GenerationError(
-        'provider_error',
-        `the LLM provider answered${status} (model ${model}): ${this.clean(error.message)}`,
-        { cause: error },
-      );
-    }
-    const text = error instanceof Error ? error.message : String(error);
-    return new GenerationError('provider_error', `the LLM call failed: ${this.clean(text)}`, {
-      cause: error,
-    });
-  }
-
-  /** Shortened, and without the key should a provider echo it. */
-  private clean(text: string): string {
-    const key = this.config?.apiKey ?? '';
-    const safe = key === '' ? text : text.split(key).join('***');
-    return safe.length > MAX_ERROR_LENGTH ? `${safe.slice(0, MAX_ERROR_LENGTH - 1)}…` : safe;
-  }
-}
-
-/**
- * `fetch`, with an abort error of another realm re-thrown as an `Error` of this one. Node's
- * fetch rejects an abort (the client's timeout) with a DOMException; code running in a VM
- * context (jest) does not see it as an `Error`, and the client would then report its timeout as
- * a connection error. In a plain process the error passes unchanged.
- */
-async function fetchWithLocalAbortErrors(
-  input: string | URL | Request,
-  init?: RequestInit,
-): Promise<Response> {
-  try {
-    return await fetch(input, init);
-  } catch (error) {
-    if (!(error instanceof Error) && (error as { name?: unknown } | null)?.name === 'AbortError') {
-      const local = new Error((error as { message?: string }).message ?? 'aborted', {
-        cause: error,
-      });
-      local.name = 'AbortError';
-      throw local;
-    }
-    throw error;
+    const { content, model } = await this.llm.completeJson(
+      {
+        model: prompt.model,
+        messages: messagesFor(prompt, variables),
+        purpose: 'to write a prompt step',
+      },
+      signal,
+    );
+    const parts = parseGeneratedEmail(content, prompt.need);
+    return { ...parts, model, raw: content ?? '' };
   }
 }
 
