@@ -9,6 +9,11 @@ export interface Classification {
   reason: string;
   /** Out-of-office only: the return date found (YYYY-MM-DD), or null. */
   returnsOn: string | null;
+  /**
+   * What decided: a delivery report, an automatic-reply header, or words (subject or text) —
+   * only a decision from words may be refined by an organisation's LLM prompt.
+   */
+  evidence: 'report' | 'headers' | 'words';
 }
 
 /**
@@ -36,6 +41,7 @@ export function classifyInbound(message: InboundMessage, zone = 'Europe/Paris'):
   if (header || subjectAuto || (absence && OOO_TEXT_STRONG.test(message.text.slice(0, 3_000)))) {
     const why =
       header ?? (subjectAuto ? `subject "${subject.slice(0, 80)}"` : 'absence notice in the text');
+    const evidence = header ? 'headers' : 'words';
     if (absence) {
       const returnsOn = extractReturnDate(
         `${subject}\n${message.text}`,
@@ -46,9 +52,15 @@ export function classifyInbound(message: InboundMessage, zone = 'Europe/Paris'):
         inboundClass: 'out_of_office',
         reason: `out of office (${why})${returnsOn ? `, back on ${returnsOn}` : ', no return date found'}`,
         returnsOn,
+        evidence,
       };
     }
-    return { inboundClass: 'auto_reply', reason: `automatic reply (${why})`, returnsOn: null };
+    return {
+      inboundClass: 'auto_reply',
+      reason: `automatic reply (${why})`,
+      returnsOn: null,
+      evidence,
+    };
   }
 
   const words = unsubscribeWords(message.replyText);
@@ -57,9 +69,15 @@ export function classifyInbound(message: InboundMessage, zone = 'Europe/Paris'):
       inboundClass: 'unsubscribe_request',
       reason: `unsubscribe request in words ("${words}")`,
       returnsOn: null,
+      evidence: 'words',
     };
   }
-  return { inboundClass: 'human_reply', reason: 'a person wrote back', returnsOn: null };
+  return {
+    inboundClass: 'human_reply',
+    reason: 'a person wrote back',
+    returnsOn: null,
+    evidence: 'words',
+  };
 }
 
 function classifyBounce(message: InboundMessage): Classification | null {
@@ -79,6 +97,7 @@ function classifyBounce(message: InboundMessage): Classification | null {
       inboundClass: 'auto_reply',
       reason: `${kind}: ${action ?? 'delivered'} ${status ?? ''}`.trim(),
       returnsOn: null,
+      evidence: 'report',
     };
   }
   const hard = status ? status.startsWith('5.') && action !== 'delayed' : action !== 'delayed';
@@ -93,6 +112,7 @@ function classifyBounce(message: InboundMessage): Classification | null {
     inboundClass: cls,
     reason: `${kind} (${detail})${report.recipient ? ` for ${report.recipient}` : ''}`,
     returnsOn: null,
+    evidence: 'report',
   };
 }
 

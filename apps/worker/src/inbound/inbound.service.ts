@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   normaliseSuppressionValue,
   type InboundMailbox,
@@ -8,12 +8,26 @@ import {
 } from '@outreach/db';
 import type { InboundMessageResult } from '@outreach/jobs';
 import { TenantDatabase } from '@outreach/tenancy';
+import { GenerationError } from '../llm/generation.error.js';
+import {
+  REFINABLE_CLASSES,
+  ReplyRefiner,
+  type RefinableClass,
+  type RefinedClass,
+  type ReplyPrompt,
+} from '../llm/reply-refiner.js';
 import { classifyInbound, type Classification } from './inbound-classifier.js';
 import { pauseEnd, plannedAction, SOFT_BOUNCE_LIMIT, threadSubject } from './inbound-decision.js';
 import { parseInbound, UnreadableMessageError, type InboundMessage } from './inbound-message.js';
+import { extractReturnDate } from './return-date.js';
 
 const DEFAULT_ZONE = 'Europe/Paris';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** What the organisation's LLM prompt made of a message the rules classified from words. */
+type Refinement =
+  | { kind: 'refined'; prompt: ReplyPrompt; refined: RefinedClass }
+  | { kind: 'failed'; prompt: ReplyPrompt; reason: string };
 
 /**
  * The one pipeline of an inbound message, fetched by IMAP or pushed to the api: parse, match to
@@ -27,12 +41,22 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * already stored) are ignored. A message that matches nothing is stored and recorded, and
  * changes nothing: a reply to another organisation's message never finds it (row-level
  * security), so it touches nothing of theirs.
+ *
+ * Refinement: when the organisation has a `reply_classification` prompt and the worker an LLM,
+ * a message the rules classified from words (not from a delivery report or an automatic-reply
+ * header) is shown to the LLM with that prompt, before the transaction (no transaction waits on
+ * an HTTP call); its class (one of the four decided from words) replaces the rules' one, with
+ * both reasons recorded. An LLM that fails or answers nonsense leaves the rules' class, and the
+ * reason says so: a reply is never held back by the LLM.
  */
 @Injectable()
 export class InboundService {
   private readonly log = new Logger(InboundService.name);
 
-  constructor(private readonly tenants: TenantDatabase) {}
+  constructor(
+    private readonly tenants: TenantDatabase,
+    @Inject(ReplyRefiner) private readonly refiner: ReplyRefiner,
+  ) {}
 
   async process(mailboxId: string, raw: Buffer, receivedAt: Date): Promise<InboundMessageResult> {
     let message: InboundMessage;
@@ -48,9 +72,49 @@ export class InboundService {
         `no usable sender address (From: ${message.fromEmail ?? 'none'})`,
       );
     }
+    const refinement = await this.refine(message);
     return this.tenants.transaction(({ repositories, organisationId }) =>
-      this.store(repositories, organisationId, mailboxId, message, receivedAt),
+      this.store(repositories, organisationId, mailboxId, message, receivedAt, refinement),
     );
+  }
+
+  /** The LLM's view of a message classified from words, when the organisation asks for one. */
+  private async refine(message: InboundMessage): Promise<Refinement | null> {
+    if (!this.refiner.configured) return null;
+    const rules = classifyInbound(message);
+    if (rules.evidence !== 'words' || !isRefinable(rules.inboundClass)) return null;
+    const prompt = await this.tenants.transaction(async ({ repositories, organisationId }) => {
+      if (message.messageId) {
+        const known = await repositories.inboundMail.knownMessageId(
+          organisationId,
+          message.messageId,
+        );
+        if (known) return null; // ours or a duplicate: ignored by store(), no call needed
+      }
+      return repositories.promptVersions.latestForPurpose(organisationId, 'reply_classification');
+    });
+    if (!prompt) return null;
+    const used: ReplyPrompt = {
+      name: prompt.name,
+      version: prompt.version,
+      content: prompt.content,
+      model: prompt.model,
+    };
+    try {
+      const refined = await this.refiner.refine(used, {
+        subject: message.subject,
+        fromEmail: message.fromEmail ?? '',
+        replyText: message.replyText || message.text,
+        rules: { inboundClass: rules.inboundClass, reason: rules.reason },
+      });
+      return { kind: 'refined', prompt: used, refined };
+    } catch (error) {
+      if (!(error instanceof GenerationError)) throw error;
+      this.log.warn(
+        `reply classification by LLM failed, the rules' class stands: ${error.message}`,
+      );
+      return { kind: 'failed', prompt: used, reason: error.message };
+    }
   }
 
   private async store(
@@ -59,6 +123,7 @@ export class InboundService {
     mailboxId: string,
     message: InboundMessage,
     receivedAt: Date,
+    refinement: Refinement | null,
   ): Promise<InboundMessageResult> {
     const mailbox = await repos.inboundMail.mailbox(org, mailboxId);
     if (!mailbox) return this.skipped(mailboxId, 'the mailbox no longer exists');
@@ -79,7 +144,8 @@ export class InboundService {
     const enrollment = matched?.enrollmentId
       ? await repos.inboundMail.enrollment(org, matched.enrollmentId)
       : null;
-    const classification = classifyInbound(message, enrollment?.timezone ?? DEFAULT_ZONE);
+    const zone = enrollment?.timezone ?? DEFAULT_ZONE;
+    const classification = refined(message, classifyInbound(message, zone), refinement, zone);
     const reason = [classification.reason, ...message.warnings].join('; ').slice(0, 2_000);
     const rowId = await repos.inboundMail.insertInbound(org, {
       mailboxId,
@@ -354,4 +420,43 @@ export class InboundService {
 
 function ignored(outcome: 'own' | 'duplicate', reason: string): InboundMessageResult {
   return { outcome, messageRowId: null, inboundClass: null, actions: [], reason };
+}
+
+function isRefinable(cls: string): cls is RefinableClass {
+  return (REFINABLE_CLASSES as readonly string[]).includes(cls);
+}
+
+/** The rules' classification, replaced or annotated by what the LLM said of it. */
+function refined(
+  message: InboundMessage,
+  rules: Classification,
+  refinement: Refinement | null,
+  zone: string,
+): Classification {
+  if (!refinement) return rules;
+  const prompt = `prompt ${refinement.prompt.name} v${String(refinement.prompt.version)}`;
+  if (refinement.kind === 'failed') {
+    return { ...rules, reason: `${rules.reason}; LLM (${prompt}) not used: ${refinement.reason}` };
+  }
+  const { inboundClass, reason, model } = refinement.refined;
+  if (inboundClass === rules.inboundClass) {
+    return {
+      ...rules,
+      reason: `${rules.reason}; confirmed by LLM (${prompt}, ${model}): ${reason}`,
+    };
+  }
+  const returnsOn =
+    inboundClass === 'out_of_office'
+      ? extractReturnDate(
+          `${message.subject ?? ''}\n${message.text}`,
+          message.date ?? new Date(),
+          zone,
+        )
+      : null;
+  return {
+    inboundClass,
+    reason: `LLM (${prompt}, ${model}): ${reason}${returnsOn ? `, back on ${returnsOn}` : ''} (the rules said ${rules.inboundClass}: ${rules.reason})`,
+    returnsOn,
+    evidence: 'words',
+  };
 }

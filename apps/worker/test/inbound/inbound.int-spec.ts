@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createDataSource, type OrganisationId } from '@outreach/db';
-import { DovecotServer, freePort, RedisServer, SmtpSink } from '@outreach/devstack';
+import {
+  createDataSource,
+  createRepositories,
+  CursorCodec,
+  type OrganisationId,
+} from '@outreach/db';
+import {
+  DovecotServer,
+  freePort,
+  OpenAiCompatibleServer,
+  RedisServer,
+  SmtpSink,
+} from '@outreach/devstack';
 import { inboundQueue, JobProducer, redisConnectionOptions } from '@outreach/jobs';
 import { silentLog, testServiceEnv } from '@outreach/testing/http';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
@@ -54,6 +65,7 @@ describe('inbound mail (PostgreSQL 18, Redis, SMTP, Dovecot)', () => {
   let sink: SmtpSink;
   let dovecot: DovecotServer;
   let worker: INestApplicationContext;
+  const llm = new OpenAiCompatibleServer({ apiKey: 'sk-inbound-test' });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -73,7 +85,13 @@ describe('inbound mail (PostgreSQL 18, Redis, SMTP, Dovecot)', () => {
       ],
     });
     await dovecot.start();
+    await llm.start();
     const env = testServiceEnv(database.appUrl, {
+      // Only an organisation with a reply_classification prompt has its replies shown to it.
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_API_KEY: 'sk-inbound-test',
+      LLM_TIMEOUT_MS: '1000',
+      LLM_MAX_RETRIES: '0',
       PORT: String(await freePort()),
       REDIS_URL: redis.url,
       CLAIM_EVERY_MS: '200',
@@ -91,6 +109,7 @@ describe('inbound mail (PostgreSQL 18, Redis, SMTP, Dovecot)', () => {
 
   afterAll(async () => {
     await worker.close();
+    await llm.stop();
     await dovecot.stop();
     await sink.stop();
     await redis.stop();
@@ -506,6 +525,86 @@ describe('inbound mail (PostgreSQL 18, Redis, SMTP, Dovecot)', () => {
       `SELECT folder FROM delivery.mailbox_sync_states ORDER BY folder`,
     );
     expect(folders.map((row) => row.folder)).toEqual(['Bounces', 'INBOX']);
+  });
+
+  it('lets the organisation’s reply_classification prompt refine a class decided from words, and keeps the rules’ class when the LLM fails', async () => {
+    const { fixture, sent, user } = await sentCampaign(3);
+    const [polite, slow, bounced] = sent as [Sent, Sent, Sent];
+    const org = fixture.organisationId;
+    await inTenant(dataSource, org, (manager) =>
+      createRepositories(
+        manager,
+        new CursorCodec('inbound-test-cursor-secret'),
+      ).promptVersions.createVersion(org, {
+        name: 'tri des réponses',
+        purpose: 'reply_classification',
+        content: 'Une demande de ne plus être contacté, même polie, est une désinscription.',
+      }),
+    );
+    const before = llm.completionRequests.length;
+    // The rules see a person writing back; the organisation's prompt calls it an unsubscribe.
+    llm.respondOnce({
+      kind: 'reply',
+      content: '{"class":"unsubscribe_request","reason":"asks not to be contacted again"}',
+    });
+    dovecot.deliver(
+      user.username,
+      'INBOX',
+      reply(polite, "Merci mais ce n'est pas pour nous, inutile de revenir vers moi."),
+    );
+    await eventually(
+      async () => (await enrollment(org, polite.enrollmentId))?.status === 'exited' || undefined,
+      20_000,
+      'the refined reply to exit its enrollment',
+    );
+    expect(await enrollment(org, polite.enrollmentId)).toMatchObject({
+      exit_reason: 'unsubscribed',
+    });
+    const [refined] = await inbound(org, 'enrollment_id = $1', [polite.enrollmentId]);
+    expect(refined?.inbound_class).toBe('unsubscribe_request');
+    expect(refined?.classification_reason).toContain(
+      'LLM (prompt tri des réponses v1, gpt-4o-mini): asks not to be contacted again',
+    );
+    expect(refined?.classification_reason).toContain('the rules said human_reply');
+    const suppressed = await select<{ value: string; reason: string }>(
+      dataSource,
+      org,
+      `SELECT value, reason FROM delivery.suppressions`,
+    );
+    expect(suppressed).toEqual([{ value: polite.toEmail, reason: 'unsubscribed' }]);
+
+    // The LLM does not answer in time: the rules' class stands, and the reason says why.
+    llm.respondOnce({ kind: 'reply', content: '{"class":"auto_reply"}', delayMs: 3_000 });
+    dovecot.deliver(user.username, 'INBOX', reply(slow, 'Oui, appelez-moi jeudi.'));
+    await eventually(
+      async () => (await enrollment(org, slow.enrollmentId))?.status === 'exited' || undefined,
+      20_000,
+      'the reply with a failed refinement to exit its enrollment',
+    );
+    expect(await enrollment(org, slow.enrollmentId)).toMatchObject({ exit_reason: 'replied' });
+    const [kept] = await inbound(org, 'enrollment_id = $1', [slow.enrollmentId]);
+    expect(kept?.inbound_class).toBe('human_reply');
+    expect(kept?.classification_reason).toMatch(
+      /^a person wrote back; LLM \(prompt tri des réponses v1\) not used: the LLM did not answer within 1000 ms/,
+    );
+
+    // A bounce is decided by its delivery report: never shown to the LLM.
+    dovecot.deliver(
+      user.username,
+      'INBOX',
+      reply(bounced, 'Delivery failed', {
+        From: 'MAILER-DAEMON@mx.example.com',
+        Subject: 'Undelivered Mail Returned to Sender',
+        'X-Failed-Recipients': bounced.toEmail,
+        'Auto-Submitted': 'auto-replied',
+      }),
+    );
+    await eventually(
+      async () => (await enrollment(org, bounced.enrollmentId))?.status === 'exited' || undefined,
+      20_000,
+      'the bounced enrollment to exit',
+    );
+    expect(llm.completionRequests.length - before).toBe(2);
   });
 
   it('touches nothing of another organisation when its message is answered to our mailbox', async () => {

@@ -58,4 +58,21 @@ export class PromptRepository {
     );
     return hydrateAs(this.#manager, Prompt, rows[0] ?? {});
   }
+
+  /**
+   * The organisation's prompt for a purpose: the newest version written with that purpose
+   * (across names: the last one written wins), or null when there is none.
+   */
+  async latestForPurpose(
+    organisationId: OrganisationId,
+    purpose: PromptPurpose,
+  ): Promise<Prompt | null> {
+    const rows = await runQuery<Record<string, unknown>[]>(
+      this.#manager,
+      `SELECT * FROM outreach.prompts WHERE organisation_id = $1 AND purpose = $2
+        ORDER BY created_at DESC, version DESC LIMIT 1`,
+      [organisationId, purpose],
+    );
+    return rows[0] ? hydrateAs(this.#manager, Prompt, rows[0]) : null;
+  }
 }
