@@ -59,6 +59,9 @@ describe('campaign analytics (e2e)', () => {
   it('answers the campaign, its steps, variants and mailboxes with every figure and rate', async () => {
     const response = await api.request<{
       total: Figures;
+      source: string;
+      computedAt: string;
+      pendingChanges: boolean;
       steps: (Figures & { stepOrder: number })[];
       variants: (Figures & { variantKey: string })[];
       mailboxes: (Figures & { mailboxEmail: string })[];
@@ -77,8 +80,13 @@ describe('campaign analytics (e2e)', () => {
       machineOpens: 17,
       humanReplies: 5,
       autoReplies: 3,
-      unsubscribes: 4,
+      // Suppressions with a source message of the campaign: 3 one-click, 2 "in words" (one of
+      // a prospect whose enrollment did not exit); enrollment 41's has no source message.
+      unsubscribes: 5,
     });
+    // Counted live (the worker has not rolled it up): as of the request.
+    expect(response.body).toMatchObject({ source: 'live', pendingChanges: false });
+    expect(Date.parse(response.body.computedAt)).not.toBeNaN();
     expect(response.body.total.rates.open).toEqual({ numerator: 12, denominator: 50, rate: 0.24 });
     expect(response.body.total.rates.reply).toEqual({ numerator: 5, denominator: 50, rate: 0.1 });
     expect(response.body.steps.map((s) => [s.stepOrder, s.sent, s.enrolled])).toEqual([
@@ -109,7 +117,7 @@ describe('campaign analytics (e2e)', () => {
     expect(lines[0]).toMatch(/^scope,step_order,step_id,variant,mailbox,enrolled,sent,delivered,/);
     expect(lines).toHaveLength(1 + 1 + 2 + 2 + 2);
     expect(lines[1]).toBe(
-      'campaign,,,,,41,54,50,4,2,2,12,41,24,17,5,3,4,0.9259,0.0741,0.2400,0.1000,0.0600,0.0800',
+      'campaign,,,,,41,54,50,4,2,2,12,41,24,17,5,3,5,0.9259,0.0741,0.2400,0.1000,0.0600,0.1000',
     );
     expect(lines.filter((l) => l.startsWith('variant,'))).toHaveLength(2);
   });
@@ -137,9 +145,9 @@ describe('campaign analytics (e2e)', () => {
         .split('\r\n')
         .slice(0, 3),
     ).toEqual([
-      'day,enrolled,sent,delivered,bounced,unique_human_opens,human_replies,auto_replies,unsubscribes',
-      '2025-12-01,41,7,3,4,1,1,0,0',
-      '2025-12-02,0,8,8,0,3,1,1,2',
+      'day,enrolled,sent,delivered,bounced,unique_human_opens,total_opens,machine_opens,human_replies,auto_replies,unsubscribes',
+      '2025-12-01,41,7,3,4,1,3,1,1,0,0',
+      '2025-12-02,0,8,8,0,3,10,4,1,1,1',
     ]);
     const outside = await api.request<{ message: string }>(
       'GET',

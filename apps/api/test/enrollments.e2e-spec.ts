@@ -401,7 +401,10 @@ describe('enrollments, tasks and messages (e2e)', () => {
         `${base}/campaigns/${own.campaignId}/messages?messageDirection=inbound`,
         { token: a.owner.token },
       );
-      expect(inbound.body.items.map((m) => m.id)).toEqual([reply]);
+      expect(inbound.body.items.map((m) => [m.id, m.inboundClass])).toEqual([
+        [reply, 'human_reply'],
+      ]);
+      expect(list.body.items[0]?.inboundClass).toBeNull();
       const sentOnly = await api.request<PageOf<Record<string, unknown>>>(
         'GET',
         `${base}/campaigns/${own.campaignId}/messages?status=sent`,

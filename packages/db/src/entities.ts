@@ -1,3 +1,6 @@
+import { CampaignStatsChange } from './analytics/campaign-stats-change.entity.js';
+import { CampaignStatsRollupState } from './analytics/campaign-stats-rollup-state.entity.js';
+import { CampaignStatsRollup } from './analytics/campaign-stats-rollup.entity.js';
 import { Company } from './crm/company.entity.js';
 import { Person } from './crm/person.entity.js';
 import { Position } from './crm/position.entity.js';
@@ -51,4 +54,7 @@ export const ENTITIES = [
   Import,
   ImportRow,
   ImportRowError,
+  CampaignStatsRollup,
+  CampaignStatsRollupState,
+  CampaignStatsChange,
 ] as const;

@@ -87,7 +87,10 @@ export type {
   TrackedMessage,
   VariantOpenStats,
 } from './repositories/open-stats.repository.js';
-export { CampaignStatsRepository } from './repositories/campaign-stats.repository.js';
+export {
+  CampaignStatsRepository,
+  LIVE_STATS_MAX_MESSAGES,
+} from './repositories/campaign-stats.repository.js';
 export type {
   CampaignOfMailboxStats,
   CampaignSpan,
@@ -99,7 +102,9 @@ export type {
   MailboxStats,
   MailboxStatsView,
   Rate,
+  RollupResult,
   StatsFigures,
+  StatsFreshness,
   StepStats,
   VariantStats,
 } from './repositories/campaign-stats.repository.js';

@@ -63,14 +63,14 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
       machineOpens: 17,
       humanReplies: 5,
       autoReplies: 3,
-      unsubscribes: 4,
+      unsubscribes: 5,
       rates: {
         delivery: rate(50, 54),
         bounce: rate(4, 54),
         open: rate(12, 50),
         reply: rate(5, 50),
         autoReply: rate(3, 50),
-        unsubscribe: rate(4, 50),
+        unsubscribe: rate(5, 50),
       },
     });
     expect(
@@ -82,7 +82,7 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
         s.unsubscribes,
       ]),
     ).toEqual([
-      [1, 39, 35, 12, 3],
+      [1, 39, 35, 12, 5],
       [2, 15, 15, 0, 0],
     ]);
     expect(
@@ -100,8 +100,8 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
         v.unsubscribes,
       ]),
     ).toEqual([
-      ['A', 20, 19, 19, 0, 0, 7, 7, 3, 2, 2],
-      ['B', 20, 20, 16, 4, 2, 5, 10, 2, 1, 1],
+      ['A', 20, 19, 19, 0, 0, 7, 7, 3, 2, 3],
+      ['B', 20, 20, 16, 4, 2, 5, 10, 2, 1, 2],
     ]);
     expect(stats?.mailboxes.map((m) => [m.mailboxId, m.sent, m.delivered])).toEqual([
       [activity.mailboxIds[0], 39, 35],
@@ -123,6 +123,8 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
       delivered: 0,
       bounced: 0,
       uniqueHumanOpens: 0,
+      totalOpens: 0,
+      machineOpens: 0,
       humanReplies: 0,
       autoReplies: 0,
       unsubscribes: 0,
@@ -133,20 +135,24 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
       delivered: 3,
       bounced: 4,
       uniqueHumanOpens: 1,
+      totalOpens: 3,
+      machineOpens: 1,
       humanReplies: 1,
     });
     expect(day('2025-12-02')).toMatchObject({
       sent: 8,
       uniqueHumanOpens: 3,
       autoReplies: 1,
-      unsubscribes: 2,
+      unsubscribes: 1,
     });
-    expect(day('2025-12-05')).toMatchObject({ sent: 11, delivered: 11, unsubscribes: 1 });
+    expect(day('2025-12-05')).toMatchObject({ sent: 11, delivered: 11, unsubscribes: 2 });
     expect(day('2025-12-08')).toMatchObject({ sent: 4, delivered: 4 });
-    const sum = (key: 'sent' | 'unsubscribes') =>
+    const sum = (key: 'sent' | 'unsubscribes' | 'totalOpens' | 'machineOpens') =>
       series?.days.reduce((total, d) => total + d[key], 0);
     expect(sum('sent')).toBe(54);
-    expect(sum('unsubscribes')).toBe(4);
+    expect(sum('unsubscribes')).toBe(5);
+    expect(sum('totalOpens')).toBe(41);
+    expect(sum('machineOpens')).toBe(17);
   });
 
   it('counts each experiment variant on its metric, every variant listed', async () => {
@@ -216,7 +222,7 @@ describe('campaign stats on PostgreSQL 18 (as outreach_app_user, under RLS)', ()
       sent: 39,
       delivered: 35,
       uniqueHumanOpens: 12,
-      unsubscribes: 3,
+      unsubscribes: 5,
     });
     expect(view?.campaigns.map((c) => [c.campaignId, c.sent])).toEqual([[activity.campaignId, 39]]);
   });

@@ -6,7 +6,7 @@ import { catalogShapes } from './drift/catalog-shapes.js';
 import { entityShapes } from './drift/entity-shapes.js';
 import { compareShapes } from './drift/schema-shape.js';
 
-const SCHEMAS = ['iam', 'crm', 'outreach', 'tracking', 'delivery', 'imports'];
+const SCHEMAS = ['iam', 'crm', 'outreach', 'tracking', 'delivery', 'imports', 'analytics'];
 
 describe('entities match the migrated schema', () => {
   let database: TestDatabase;
@@ -27,7 +27,7 @@ describe('entities match the migrated schema', () => {
     await database.drop();
   });
 
-  it('every table of iam, crm, outreach, tracking, delivery and imports has an identical entity, and the reverse', async () => {
+  it('every table of iam, crm, outreach, tracking, delivery, imports and analytics has an identical entity, and the reverse', async () => {
     const database = await catalogShapes(client, SCHEMAS);
     const entities = entityShapes(dataSource);
     expect(compareShapes(entities, database)).toEqual([]);

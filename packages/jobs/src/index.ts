@@ -45,6 +45,9 @@ export type {
   EvaluateExperimentsResult,
   HeartbeatPayload,
   HeartbeatResult,
+  RollUpCampaignPayload,
+  RollUpCampaignResult,
+  RollUpCampaignStatsResult,
   SystemHeartbeatPayload,
   SystemHeartbeatResult,
 } from './maintenance.queue.js';

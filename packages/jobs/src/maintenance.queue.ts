@@ -14,6 +14,11 @@ import { defineQueue, systemJob, tenantJob, type JobPayload } from './queue-cont
  *   removed when done).
  * - `evaluate-experiment` (tenant): assesses one experiment inside its organisation and, when a
  *   variant wins at the experiment's confidence and sample, completes it with the decision.
+ * - `roll-up-campaign-stats` (system): run by a BullMQ job scheduler; lists the campaigns whose
+ *   stats changed since their rollup (platform.campaign_stats_to_roll_up, ids only) and enqueues
+ *   one `roll-up-campaign` per campaign (`jobId` = `rollup-<campaign id>`, removed when done).
+ * - `roll-up-campaign` (tenant): rebuilds one campaign's stats rollup from the data in one
+ *   tenant transaction (CampaignStatsRepository.rebuildRollup).
  */
 export const maintenanceQueue = defineQueue('outreach.maintenance', {
   heartbeat: tenantJob(
@@ -34,11 +39,35 @@ export const maintenanceQueue = defineQueue('outreach.maintenance', {
       experimentId: z.uuid(),
     }),
   ),
+  'roll-up-campaign-stats': systemJob(z.object({})),
+  'roll-up-campaign': tenantJob(
+    z.object({
+      organisationId: z.uuid(),
+      campaignId: z.uuid(),
+    }),
+  ),
 });
 
 export type HeartbeatPayload = JobPayload<typeof maintenanceQueue, 'heartbeat'>;
 export type SystemHeartbeatPayload = JobPayload<typeof maintenanceQueue, 'system-heartbeat'>;
 export type EvaluateExperimentPayload = JobPayload<typeof maintenanceQueue, 'evaluate-experiment'>;
+
+export type RollUpCampaignPayload = JobPayload<typeof maintenanceQueue, 'roll-up-campaign'>;
+
+/** What a roll-up-campaign-stats run did. */
+export interface RollUpCampaignStatsResult {
+  campaigns: number;
+  enqueued: number;
+}
+
+/** What a roll-up-campaign job did (null figures: the campaign no longer exists). */
+export interface RollUpCampaignResult {
+  campaignId: string;
+  computedAt: string | null;
+  rows: number;
+  messages: number;
+  durationMs: number;
+}
 
 /** What an evaluate-experiments run did. */
 export interface EvaluateExperimentsResult {

@@ -83,7 +83,11 @@ describe('job kinds', () => {
       'system-heartbeat',
       'evaluate-experiments',
       'evaluate-experiment',
+      'roll-up-campaign-stats',
+      'roll-up-campaign',
     ]);
+    expect(jobKind(maintenanceQueue, 'roll-up-campaign-stats')).toBe('system');
+    expect(jobKind(maintenanceQueue, 'roll-up-campaign')).toBe('tenant');
     expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);
     expect(jobKind(importsQueue, 'process-import')).toBe('tenant');
     expect(Object.keys(deliveryQueue.jobs)).toEqual(['claim-due-tasks', 'send-step']);

@@ -120,7 +120,7 @@ export function seedEnrollment(
   );
 }
 
-/** An outbound sent message of the enrollment's task, with bodies. */
+/** An outbound sent message of the enrollment's task, with bodies (inbound: a human reply). */
 export function seedMessage(
   api: ApiHarness,
   organisationId: string,
@@ -144,6 +144,7 @@ export function seedMessage(
       messageId: `<m${sequence}.${Date.now()}@seller.fr>`,
       sentAt: inbound ? null : new Date(),
       receivedAt: inbound ? new Date() : null,
+      inboundClass: inbound ? 'human_reply' : null,
     });
     return message.id;
   });

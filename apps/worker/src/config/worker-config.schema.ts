@@ -25,6 +25,8 @@ import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
  * - WORKER_ID (default `<hostname>:<pid>`): the lease owner written on claimed tasks;
  * - EXPERIMENT_EVALUATION_EVERY_MS (1000-86400000, default 300000): how often the running A/B
  *   experiments with auto-completion are evaluated (and completed when a variant wins);
+ * - STATS_ROLLUP_EVERY_MS (1000-86400000, default 60000): how often the campaigns whose stats
+ *   changed get their rollup rebuilt from the data (the stats endpoints read it);
  * - BULL_BOARD_USERNAME + BULL_BOARD_PASSWORD: the HTTP Basic login of Bull Board (`/queues`);
  *   both or neither (one alone is an error); neither → the board is not mounted (404), in
  *   every environment; in production the password must have at least 16 characters;
@@ -51,6 +53,7 @@ export const workerConfigSchema = z
     SMTP_TIMEOUT_MS: integer(1_000, 300_000, 60_000),
     WORKER_ID: text().optional(),
     EXPERIMENT_EVALUATION_EVERY_MS: integer(1_000, 86_400_000, 300_000),
+    STATS_ROLLUP_EVERY_MS: integer(1_000, 86_400_000, 60_000),
     INBOUND_POLL_INTERVAL_MS: integer(1_000, 3_600_000, 60_000),
     INBOUND_IDLE: z.enum(['true', 'false']).default('true'),
     INBOUND_CONCURRENCY: integer(1, 100, 4),
@@ -92,6 +95,7 @@ export const workerConfigSchema = z
       imapTimeoutMs: env.IMAP_TIMEOUT_MS,
     },
     experiments: { evaluationEveryMs: env.EXPERIMENT_EVALUATION_EVERY_MS },
+    stats: { rollupEveryMs: env.STATS_ROLLUP_EVERY_MS },
     llm: toLlmConfig(env),
     bullBoard:
       env.BULL_BOARD_USERNAME !== undefined && env.BULL_BOARD_PASSWORD !== undefined

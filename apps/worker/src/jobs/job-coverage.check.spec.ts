@@ -21,6 +21,7 @@ import { InboundProcessor } from '../inbound/inbound.processor.js';
 import { InboundService } from '../inbound/inbound.service.js';
 import { MaintenanceProcessor } from '../maintenance/maintenance.processor.js';
 import { ExperimentEvaluationService } from '../maintenance/experiment-evaluation.service.js';
+import { StatsRollupService } from '../maintenance/stats-rollup.service.js';
 import { JobCoverageCheck, SERVED_QUEUES } from './job-coverage.check.js';
 
 async function start(queues: readonly unknown[]): Promise<void> {
@@ -40,12 +41,14 @@ async function start(queues: readonly unknown[]): Promise<void> {
       { provide: JobProducer, useValue: { schedule: () => Promise.resolve() } },
       { provide: SendStepService, useValue: {} },
       { provide: ExperimentEvaluationService, useValue: {} },
+      { provide: StatsRollupService, useValue: {} },
       { provide: DeliveryMetrics, useValue: {} },
       {
         provide: SERVICE_CONFIG,
         useValue: {
           delivery: { claimEveryMs: 1_000, concurrency: 1 },
           experiments: { evaluationEveryMs: 60_000 },
+          stats: { rollupEveryMs: 60_000 },
           inbound: { pollIntervalMs: 60_000, concurrency: 1 },
         },
       },

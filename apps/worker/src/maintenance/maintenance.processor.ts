@@ -13,9 +13,12 @@ import { TenantDatabase } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
 import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
 import { ExperimentEvaluationService } from './experiment-evaluation.service.js';
+import { StatsRollupService } from './stats-rollup.service.js';
 
 /** The job scheduler of evaluate-experiments (one for every worker: the id makes it idempotent). */
 export const EVALUATE_EXPERIMENTS_SCHEDULER_ID = 'evaluate-experiments';
+/** The job scheduler of roll-up-campaign-stats (one for every worker, idempotent by its id). */
+export const ROLL_UP_CAMPAIGN_STATS_SCHEDULER_ID = 'roll-up-campaign-stats';
 /** How often each worker upserts that scheduler again (a Redis restarted empty loses it). */
 const SCHEDULER_REFRESH_MS = 60_000;
 
@@ -27,6 +30,10 @@ const SCHEDULER_REFRESH_MS = 60_000;
  *   one `evaluate-experiment` per running auto-completing A/B experiment of every organisation.
  * - `evaluate-experiment` (tenant): completes the experiment when a variant wins
  *   (ExperimentEvaluationService).
+ * - `roll-up-campaign-stats` (system, every STATS_ROLLUP_EVERY_MS by a job scheduler): one
+ *   `roll-up-campaign` per campaign whose stats changed since its rollup, of every organisation.
+ * - `roll-up-campaign` (tenant): rebuilds the campaign's stats rollup from the data
+ *   (StatsRollupService).
  */
 @Processor(maintenanceQueue.name)
 export class MaintenanceProcessor
@@ -42,11 +49,14 @@ export class MaintenanceProcessor
     'system-heartbeat': (payload) => Promise.resolve(this.systemHeartbeat(payload)),
     'evaluate-experiments': () => this.experiments.enqueueDue(),
     'evaluate-experiment': (payload) => this.experiments.evaluate(payload.experimentId),
+    'roll-up-campaign-stats': () => this.rollups.enqueueChanged(),
+    'roll-up-campaign': (payload) => this.rollups.rollUp(payload.campaignId),
   };
 
   constructor(
     @Inject(TenantDatabase) tenants: TenantDatabase,
     private readonly experiments: ExperimentEvaluationService,
+    private readonly rollups: StatsRollupService,
     private readonly producer: JobProducer,
     @Inject(SERVICE_CONFIG) private readonly config: WorkerConfig,
   ) {
@@ -65,7 +75,10 @@ export class MaintenanceProcessor
     await super.beforeApplicationShutdown();
   }
 
-  /** Upserts the evaluate-experiments scheduler; with Redis down, logged once per outage. */
+  /**
+   * Upserts the evaluate-experiments and roll-up-campaign-stats schedulers; with Redis down,
+   * logged once per outage.
+   */
   private async ensureScheduler(): Promise<void> {
     try {
       await this.producer.schedule(
@@ -77,11 +90,20 @@ export class MaintenanceProcessor
           everyMs: this.config.experiments.evaluationEveryMs,
         },
       );
+      await this.producer.schedule(
+        maintenanceQueue,
+        'roll-up-campaign-stats',
+        {},
+        {
+          schedulerId: ROLL_UP_CAMPAIGN_STATS_SCHEDULER_ID,
+          everyMs: this.config.stats.rollupEveryMs,
+        },
+      );
       this.schedulerFailing = false;
     } catch (error) {
       if (!this.schedulerFailing) {
         new Logger(MaintenanceProcessor.name).error(
-          `could not register the evaluate-experiments scheduler: ${String(error)}`,
+          `could not register the maintenance schedulers: ${String(error)}`,
         );
       }
       this.schedulerFailing = true;

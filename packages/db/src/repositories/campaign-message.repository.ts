@@ -44,6 +44,10 @@ const SUMMARY_COLUMNS = [
   'sent_at',
   'received_at',
   'error',
+  'inbound_class',
+  'replied_to_message_id',
+  'classification_reason',
+  'returns_on',
   'created_at',
   'updated_at',
 ]

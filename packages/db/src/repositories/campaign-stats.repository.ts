@@ -22,8 +22,10 @@ export interface Rate {
  *   ("opened"), totalOpens / humanOpens / machineOpens = pixel fetches;
  * - replies over delivered messages, each message counted once: humanReplies (inbound
  *   human_reply), autoReplies (auto_reply or out_of_office);
- * - unsubscribes: enrollments that exited 'unsubscribed' (per step, variant or mailbox: through
- *   the message that caused the exit).
+ * - unsubscribes: suppressions with reason unsubscribed whose source is one of these messages —
+ *   the outbound message whose one-click link was used (tracker), or the inbound "unsubscribe in
+ *   words" answering it (inbound reader) — whatever became of the enrollment (a prospect who
+ *   unsubscribes after the sequence completed counts too).
  */
 export interface StatsFigures {
   /** Enrollments (campaign total), assignments (A/B variant); null where it has no meaning. */
@@ -73,7 +75,19 @@ export interface MailboxStats extends StatsFigures {
   mailboxEmail: string | null;
 }
 
-export interface CampaignStats {
+/**
+ * Where a campaign's figures came from: `rollup` (analytics.campaign_stats_rollups, rebuilt by
+ * the worker) or `live` (counted from the data in this request). `computedAt`: every change
+ * committed before it is counted. `pendingChanges`: the data changed after computedAt and the
+ * figures do not show it yet (a large campaign between two rollups; the worker rebuilds it).
+ */
+export interface StatsFreshness {
+  source: 'rollup' | 'live';
+  computedAt: Date;
+  pendingChanges: boolean;
+}
+
+export interface CampaignStats extends StatsFreshness {
   campaignId: string;
   timezone: string;
   total: StatsFigures;
@@ -106,18 +120,37 @@ export interface DailyStats {
   bounced: number;
   /** Messages whose first human open fell on that day. */
   uniqueHumanOpens: number;
+  /**
+   * Pixel fetches (all, and by machines) of the messages first opened that day: the open
+   * statistics are kept per message (counts, first and last fetch), not per fetch, so a
+   * message's fetches count on the day of its first one.
+   */
+  totalOpens: number;
+  machineOpens: number;
   /** Messages that got their first human reply that day. */
   humanReplies: number;
   autoReplies: number;
+  /** Unsubscribes (suppressions, as in StatsFigures) recorded that day. */
   unsubscribes: number;
 }
 
-export interface DailySeries {
+export interface DailySeries extends StatsFreshness {
   campaignId: string;
   timezone: string;
   from: string;
   to: string;
   days: DailyStats[];
+}
+
+/** What a rebuild of a campaign's rollup wrote. */
+export interface RollupResult {
+  campaignId: string;
+  computedAt: Date;
+  /** Rollup rows written. */
+  rows: number;
+  /** Outbound messages counted (sent or bounced). */
+  messages: number;
+  durationMs: number;
 }
 
 /** The campaign's dates in its time zone: the day it was created and today. */
@@ -127,6 +160,13 @@ export interface CampaignSpan {
   firstDay: string;
   today: string;
 }
+
+/**
+ * A changed campaign with fewer outbound messages than this is counted live (exact, and fast
+ * at that size); from this size on, its rollup answers (with pendingChanges) until the worker's
+ * next rebuild.
+ */
+export const LIVE_STATS_MAX_MESSAGES = 20_000;
 
 export interface ExperimentVariantCount {
   variantId: string;
@@ -172,15 +212,32 @@ interface FiguresRow {
   unsubscribes: number;
 }
 
-interface CampaignRow extends FiguresRow {
+/** A row of the campaign grain (rollup rows, or the same rows counted live). */
+interface GrainRow extends FiguresRow {
   step_id: string | null;
   step_experiment_id: string | null;
   variant_id: string | null;
   mailbox_id: string | null;
+  enrolled: number;
+  assigned: number;
 }
 
 interface MailboxRow extends FiguresRow {
   campaign_id: string | null;
+}
+
+interface DailyRow {
+  day: string;
+  enrolled: number;
+  sent: number;
+  delivered: number;
+  bounced: number;
+  unique_human_opens: number;
+  total_opens: number;
+  machine_opens: number;
+  human_replies: number;
+  auto_replies: number;
+  unsubscribes: number;
 }
 
 /**
@@ -205,19 +262,137 @@ const ANSWERS = `
   )`;
 
 /**
- * The figures of the outbound messages handed to SMTP (status sent or bounced) that `from`
- * selects (aliases t: tasks, m: messages), grouped by `groupBy`: one pass, the finest grain the
- * caller needs; coarser levels are sums of these rows (every figure is additive). `$1` is the
- * organisation; `unsubscribes` selects the enrollments whose exits count.
+ * The organisation's unsubscribes, each on the outbound message it came from: a suppression with
+ * reason unsubscribed whose source message is that outbound message (the tracker's one-click
+ * unsubscribe: its token is the message's) or an inbound message answering it (the inbound
+ * reader's "unsubscribe in words": the source is the inbound row, replied_to_message_id the
+ * message it answers). One row per suppression (one per address and organisation).
  */
-function figuresQuery(from: string, unsubscribes: string, groupBy: string[]): string {
+const UNSUBSCRIBED = `
+  unsubscribed AS (
+    SELECT coalesce(r.replied_to_message_id, s.source_message_id) AS id, s.created_at AS at
+      FROM delivery.suppressions s
+      LEFT JOIN outreach.messages r
+        ON r.organisation_id = s.organisation_id AND r.id = s.source_message_id
+       AND r.direction = 'inbound'
+     WHERE s.organisation_id = $1 AND s.reason = 'unsubscribed' AND s.source_message_id IS NOT NULL
+  )`;
+
+const SUMS = `
+         sum(sent)::int AS sent, sum(delivered)::int AS delivered, sum(bounced)::int AS bounced,
+         sum(soft_bounced)::int AS soft_bounced, sum(unique_human_opens)::int AS unique_human_opens,
+         sum(total_opens)::int AS total_opens, sum(human_opens)::int AS human_opens,
+         sum(machine_opens)::int AS machine_opens, sum(human_replies)::int AS human_replies,
+         sum(auto_replies)::int AS auto_replies, sum(unsubscribes)::int AS unsubscribes`;
+const ZEROS = '0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0';
+
+/**
+ * A campaign's figures at the rollup's grain, computed from the data ($1 organisation, $2
+ * campaign, $3 its time zone): one row per (step, experiment, variant, mailbox, day) where each
+ * event of an outbound message handed to SMTP (status sent or bounced) counts on its own day —
+ * sent (sent, delivered, bounced, soft bounced), first human open (unique human opens), first
+ * open (total / human / machine fetches), first human reply, first automatic reply, each
+ * unsubscribe — plus the enrollments per day of creation (no step) and the A/B assignments per
+ * variant (no day). Opens and replies count on delivered messages only. Every figure is a count:
+ * the campaign's totals, a step's, a variant's, a mailbox's or a day's are sums of these rows.
+ * The rollup is exactly these rows (INSERT … SELECT); the live path reads them directly.
+ */
+const GRAIN = `
+  WITH ${ANSWERS}, ${UNSUBSCRIBED},
+  handed AS (
+    SELECT t.step_id, m.step_experiment_id, m.variant_id, m.mailbox_id, m.id, m.status, m.sent_at,
+           o.first_open_at, o.first_human_open_at, o.open_count, o.human_open_count,
+           o.machine_open_count, a.human_reply_at, a.auto_reply_at,
+           coalesce(a.soft_bounce, false) AS soft_bounce
+      FROM outreach.tasks t
+      JOIN outreach.messages m ON m.organisation_id = t.organisation_id AND m.task_id = t.id
+      LEFT JOIN tracking.message_open_stats o
+        ON o.organisation_id = m.organisation_id AND o.message_id = m.id
+      LEFT JOIN answers a ON a.id = m.id
+     WHERE t.organisation_id = $1 AND t.campaign_id = $2
+       AND m.direction = 'outbound' AND m.status IN ('sent', 'bounced')
+  ),
+  events AS (
+    SELECT h.step_id, h.step_experiment_id, h.variant_id, h.mailbox_id, e.*
+      FROM handed h
+     CROSS JOIN LATERAL (VALUES
+       (h.sent_at, 1, (h.status = 'sent')::int, (h.status = 'bounced')::int,
+        (h.status = 'bounced' AND h.soft_bounce)::int, 0, 0, 0, 0, 0, 0, 0),
+       (CASE WHEN h.status = 'sent' THEN h.first_human_open_at END, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0),
+       (CASE WHEN h.status = 'sent' THEN h.first_open_at END, 0, 0, 0, 0, 0,
+        h.open_count, h.human_open_count, h.machine_open_count, 0, 0, 0),
+       (CASE WHEN h.status = 'sent' THEN h.human_reply_at END, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+       (CASE WHEN h.status = 'sent' THEN h.auto_reply_at END, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0)
+     ) AS e(at, sent, delivered, bounced, soft_bounced, unique_human_opens, total_opens,
+            human_opens, machine_opens, human_replies, auto_replies, unsubscribes)
+     WHERE e.at IS NOT NULL
+    UNION ALL
+    SELECT h.step_id, h.step_experiment_id, h.variant_id, h.mailbox_id, u.at,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+      FROM handed h JOIN unsubscribed u ON u.id = h.id
+  )
+  SELECT step_id, step_experiment_id, variant_id, mailbox_id, (at AT TIME ZONE $3)::date AS day,
+         0 AS enrolled, 0 AS assigned, ${SUMS}
+    FROM events
+   GROUP BY step_id, step_experiment_id, variant_id, mailbox_id, (at AT TIME ZONE $3)::date
+  UNION ALL
+  SELECT NULL, NULL, NULL, NULL, (c.created_at AT TIME ZONE $3)::date, count(*)::int, 0, ${ZEROS}
+    FROM outreach.campaign_enrollments c
+   WHERE c.organisation_id = $1 AND c.campaign_id = $2
+   GROUP BY (c.created_at AT TIME ZONE $3)::date
+  UNION ALL
+  SELECT x.step_id, a.experiment_id, a.variant_id, NULL, NULL, 0, count(*)::int, ${ZEROS}
+    FROM outreach.enrollment_step_variant_assignments a
+    JOIN outreach.step_experiments x ON x.organisation_id = a.organisation_id AND x.id = a.experiment_id
+    JOIN outreach.workflow_steps s ON s.organisation_id = x.organisation_id AND s.id = x.step_id
+   WHERE a.organisation_id = $1 AND s.campaign_id = $2
+   GROUP BY x.step_id, a.experiment_id, a.variant_id`;
+
+const GRAIN_COLUMNS = `step_id, step_experiment_id, variant_id, mailbox_id, day, enrolled, assigned,
+  sent, delivered, bounced, soft_bounced, unique_human_opens, total_opens, human_opens,
+  machine_opens, human_replies, auto_replies, unsubscribes`;
+
+/** Rows of the grain summed over the days: what the campaign stats are built from. */
+function overDays(source: string): string {
   return `
-  WITH ${ANSWERS}, unsubscribed AS (
-    SELECT e.exit_message_id AS id, count(*)::int AS unsubscribes
-      FROM outreach.campaign_enrollments e
-     WHERE e.organisation_id = $1 AND ${unsubscribes}
-       AND e.exit_reason = 'unsubscribed' AND e.exit_message_id IS NOT NULL
-     GROUP BY e.exit_message_id
+  SELECT step_id, step_experiment_id, variant_id, mailbox_id,
+         sum(enrolled)::int AS enrolled, sum(assigned)::int AS assigned, ${SUMS}
+    FROM ${source}
+   GROUP BY step_id, step_experiment_id, variant_id, mailbox_id`;
+}
+
+/** Rows of the grain summed per day from $from to $to (every day listed, zeros included). */
+function perDay(source: string, from: string, to: string): string {
+  return `
+  SELECT d.day::date::text AS day,
+         coalesce(sum(g.enrolled), 0)::int AS enrolled, coalesce(sum(g.sent), 0)::int AS sent,
+         coalesce(sum(g.delivered), 0)::int AS delivered,
+         coalesce(sum(g.bounced), 0)::int AS bounced,
+         coalesce(sum(g.unique_human_opens), 0)::int AS unique_human_opens,
+         coalesce(sum(g.total_opens), 0)::int AS total_opens,
+         coalesce(sum(g.machine_opens), 0)::int AS machine_opens,
+         coalesce(sum(g.human_replies), 0)::int AS human_replies,
+         coalesce(sum(g.auto_replies), 0)::int AS auto_replies,
+         coalesce(sum(g.unsubscribes), 0)::int AS unsubscribes
+    FROM generate_series(${from}::date, ${to}::date, interval '1 day') AS d(day)
+    LEFT JOIN ${source} ON g.day = d.day::date
+   GROUP BY d.day ORDER BY d.day`;
+}
+
+/** The rollup rows of campaign $2 of organisation $1 (campaign_stats_rollups_campaign_day_idx). */
+function rollupRows(dayRange = ''): string {
+  return `(SELECT ${GRAIN_COLUMNS} FROM analytics.campaign_stats_rollups
+            WHERE organisation_id = $1 AND campaign_id = $2 ${dayRange}) g`;
+}
+
+/**
+ * The figures of the outbound messages handed to SMTP (status sent or bounced) that `from`
+ * selects (aliases t: tasks, m: messages), grouped by `groupBy`. `$1` is the organisation.
+ */
+function figuresQuery(from: string, groupBy: string[]): string {
+  return `
+  WITH ${ANSWERS}, ${UNSUBSCRIBED}, unsubscribes AS (
+    SELECT id, count(*)::int AS unsubscribes FROM unsubscribed GROUP BY id
   )
   SELECT ${groupBy.join(', ')},
          count(*)::int AS sent,
@@ -236,73 +411,18 @@ function figuresQuery(from: string, unsubscribes: string, groupBy: string[]): st
     LEFT JOIN tracking.message_open_stats o
       ON o.organisation_id = m.organisation_id AND o.message_id = m.id
     LEFT JOIN answers a ON a.id = m.id
-    LEFT JOIN unsubscribed u ON u.id = m.id
+    LEFT JOIN unsubscribes u ON u.id = m.id
    WHERE m.direction = 'outbound' AND m.status IN ('sent', 'bounced')
    GROUP BY ${groupBy.join(', ')}`;
 }
-
-// The campaign's messages through its tasks (tasks_step_idx, messages_task_key), grouped by
-// step, A/B variant and mailbox.
-const CAMPAIGN = figuresQuery(
-  `outreach.tasks t
-    JOIN outreach.messages m ON m.organisation_id = t.organisation_id AND m.task_id = t.id
-   AND t.organisation_id = $1 AND t.campaign_id = $2`,
-  'e.campaign_id = $2',
-  ['t.step_id', 'm.step_experiment_id', 'm.variant_id', 'm.mailbox_id'],
-);
 
 // The mailbox's messages (messages_mailbox_idx), grouped by campaign.
 const MAILBOX = figuresQuery(
   `outreach.messages m
     JOIN outreach.tasks t ON t.organisation_id = m.organisation_id AND t.id = m.task_id
    AND m.organisation_id = $1 AND m.mailbox_id = $2`,
-  `e.exit_message_id IN (SELECT id FROM outreach.messages
-                          WHERE organisation_id = $1 AND mailbox_id = $2)`,
   ['t.campaign_id'],
 );
-
-// Per calendar day from $4 to $5 in the campaign's zone ($3): each message counted on the day
-// of each of its events (sent, first human open, first human reply, first automatic reply) in
-// one pass over the campaign's messages, plus the enrollments created and unsubscribed.
-const DAILY = `
-  WITH ${ANSWERS}, events AS (
-    SELECT e.day, e.kind, m.status
-      FROM outreach.tasks t
-      JOIN outreach.messages m ON m.organisation_id = t.organisation_id AND m.task_id = t.id
-      LEFT JOIN tracking.message_open_stats o
-        ON o.organisation_id = m.organisation_id AND o.message_id = m.id
-      LEFT JOIN answers a ON a.id = m.id
-     CROSS JOIN LATERAL (VALUES
-       ((m.sent_at AT TIME ZONE $3)::date, 'sent'),
-       (CASE WHEN m.status = 'sent' THEN (o.first_human_open_at AT TIME ZONE $3)::date END, 'opened'),
-       (CASE WHEN m.status = 'sent' THEN (a.human_reply_at AT TIME ZONE $3)::date END, 'human'),
-       (CASE WHEN m.status = 'sent' THEN (a.auto_reply_at AT TIME ZONE $3)::date END, 'auto')
-     ) AS e(day, kind)
-     WHERE t.organisation_id = $1 AND t.campaign_id = $2
-       AND m.direction = 'outbound' AND m.status IN ('sent', 'bounced')
-       AND e.day BETWEEN $4::date AND $5::date
-    UNION ALL
-    SELECT (x.at AT TIME ZONE $3)::date, x.kind, NULL
-      FROM outreach.campaign_enrollments c
-     CROSS JOIN LATERAL (VALUES
-       (c.created_at, 'enrolled'),
-       (CASE WHEN c.exit_reason = 'unsubscribed' THEN c.exited_at END, 'unsubscribed')
-     ) AS x(at, kind)
-     WHERE c.organisation_id = $1 AND c.campaign_id = $2
-       AND (x.at AT TIME ZONE $3)::date BETWEEN $4::date AND $5::date
-  )
-  SELECT d.day::date::text AS day,
-         count(e.kind) FILTER (WHERE e.kind = 'enrolled')::int AS enrolled,
-         count(e.kind) FILTER (WHERE e.kind = 'sent')::int AS sent,
-         count(e.kind) FILTER (WHERE e.kind = 'sent' AND e.status = 'sent')::int AS delivered,
-         count(e.kind) FILTER (WHERE e.kind = 'sent' AND e.status = 'bounced')::int AS bounced,
-         count(e.kind) FILTER (WHERE e.kind = 'opened')::int AS unique_human_opens,
-         count(e.kind) FILTER (WHERE e.kind = 'human')::int AS human_replies,
-         count(e.kind) FILTER (WHERE e.kind = 'auto')::int AS auto_replies,
-         count(e.kind) FILTER (WHERE e.kind = 'unsubscribed')::int AS unsubscribes
-    FROM generate_series($4::date, $5::date, interval '1 day') AS d(day)
-    LEFT JOIN events e ON e.day = d.day::date
-   GROUP BY d.day ORDER BY d.day`;
 
 const EXPERIMENT_VARIANTS = `
   WITH replied AS (
@@ -346,7 +466,9 @@ interface ExperimentRow {
 
 /**
  * Campaign analytics computed from the data (messages, open statistics, inbound messages,
- * enrollments), never from counters: set-based statements in the caller's tenant transaction.
+ * suppressions, enrollments), never from counters: set-based statements in the caller's tenant
+ * transaction. A campaign's figures are read from its rollup (analytics.campaign_stats_rollups,
+ * the same rows rebuilt from the data by rebuildRollup) when it is current, else counted live.
  * Every method takes the organisation first and filters on organisation_id (RLS applies too);
  * an id of another organisation reads as "not found" (null).
  */
@@ -373,36 +495,39 @@ export class CampaignStatsRepository {
       : null;
   }
 
-  /** Totals, per step, per A/B variant and per mailbox; null when the campaign is not found. */
+  /**
+   * Totals, per step, per A/B variant and per mailbox; null when the campaign is not found. From
+   * the rollup when it is current (or the campaign too large to count live), otherwise counted
+   * live; `read: 'live'` always counts live (the rollup's test and the bench's baseline).
+   */
   async forCampaign(
     organisationId: OrganisationId,
     campaignId: string,
+    read: 'auto' | 'live' = 'auto',
   ): Promise<CampaignStats | null> {
     const span = await this.span(organisationId, campaignId);
     if (!span) return null;
-    const rows = await runQuery<CampaignRow[]>(this.#manager, CAMPAIGN, [
-      organisationId,
-      campaignId,
-    ]);
+    const freshness = await this.#freshness(organisationId, campaignId, read);
+    const rows =
+      freshness.source === 'rollup'
+        ? await runQuery<GrainRow[]>(this.#manager, overDays(rollupRows()), [
+            organisationId,
+            campaignId,
+          ])
+        : await runQuery<GrainRow[]>(this.#manager, overDays(`(${GRAIN}) g`), [
+            organisationId,
+            campaignId,
+            span.timezone,
+          ]);
     const steps = await runQuery<{ id: string; step_order: number }[]>(
       this.#manager,
       `SELECT id, step_order FROM outreach.workflow_steps
         WHERE organisation_id = $1 AND campaign_id = $2 ORDER BY step_order`,
       [organisationId, campaignId],
     );
-    const enrolled = await runQuery<{ enrolled: number; unsubscribes: number }[]>(
+    const variantKeys = await runQuery<{ id: string; key: string }[]>(
       this.#manager,
-      `SELECT count(*)::int AS enrolled,
-              count(*) FILTER (WHERE exit_reason = 'unsubscribed')::int AS unsubscribes
-         FROM outreach.campaign_enrollments WHERE organisation_id = $1 AND campaign_id = $2`,
-      [organisationId, campaignId],
-    );
-    const variantNames = await runQuery<{ id: string; key: string; assigned: number }[]>(
-      this.#manager,
-      `SELECT v.id, v.key,
-              (SELECT count(*)::int FROM outreach.enrollment_step_variant_assignments a
-                WHERE a.organisation_id = $1 AND a.experiment_id = v.experiment_id
-                  AND a.variant_id = v.id) AS assigned
+      `SELECT v.id, v.key
          FROM outreach.step_experiment_variants v
          JOIN outreach.step_experiments x
            ON x.organisation_id = v.organisation_id AND x.id = v.experiment_id
@@ -416,7 +541,6 @@ export class CampaignStatsRepository {
       `SELECT id, email_address::text AS email FROM delivery.mailboxes WHERE organisation_id = $1`,
       [organisationId],
     );
-    const enrollment = enrolled[0] ?? { enrolled: 0, unsubscribes: 0 };
     const byStep = sumBy(rows, (r) => r.step_id);
     const byVariant = sumBy(rows, (r) =>
       r.variant_id === null
@@ -424,30 +548,31 @@ export class CampaignStatsRepository {
         : `${r.step_id ?? ''}|${r.step_experiment_id ?? ''}|${r.variant_id}`,
     );
     const byMailbox = sumBy(rows, (r) => r.mailbox_id);
-    const variantsById = new Map(variantNames.map((v) => [v.id, v]));
+    const keys = new Map(variantKeys.map((v) => [v.id, v.key]));
     const emails = new Map(mailboxNames.map((m) => [m.id, m.email]));
     const stepOrders = new Map(steps.map((s) => [s.id, s.step_order]));
-    const totalRow = sum(rows);
+    const total = sum(rows);
     return {
       campaignId,
       timezone: span.timezone,
-      // Every unsubscribe of the campaign, with or without the message that caused it.
-      total: withUnsubscribes(figures(totalRow, enrollment.enrolled), enrollment.unsubscribes),
+      ...freshness,
+      total: figures(total, total.enrolled),
       steps: steps.map((step) => ({
         stepId: step.id,
         stepOrder: step.step_order,
         ...figures(byStep.get(step.id), null),
       })),
       variants: [...byVariant]
+        // Variants with at least one message handed to SMTP (assignments alone do not list one).
+        .filter(([, r]) => r.sent > 0)
         .map(([key, r]) => {
           const [stepId = '', experimentId = '', variantId = ''] = key.split('|');
-          const variant = variantsById.get(variantId);
           return {
             stepId,
             experimentId,
             variantId,
-            variantKey: variant?.key ?? '',
-            ...figures(r, variant?.assigned ?? 0),
+            variantKey: keys.get(variantId) ?? '',
+            ...figures(r, r.assigned),
           };
         })
         .sort(
@@ -463,6 +588,103 @@ export class CampaignStatsRepository {
         }))
         .sort((a, b) => (a.mailboxEmail ?? '').localeCompare(b.mailboxEmail ?? '')),
     };
+  }
+
+  /**
+   * Rebuilds the campaign's rollup from the data, in the caller's tenant transaction: locks the
+   * campaign's rollup state (one rebuild at a time), deletes the change markers it sees, then
+   * replaces the rollup rows by the grain counted now (every change committed before the markers
+   * were deleted is counted; a change committed later leaves its marker, so the campaign is
+   * rebuilt again). Null when the campaign is not found (its markers are dropped).
+   */
+  async rebuildRollup(
+    organisationId: OrganisationId,
+    campaignId: string,
+  ): Promise<RollupResult | null> {
+    if (!isUuid(campaignId)) return null;
+    const started = performance.now();
+    const span = await this.span(organisationId, campaignId);
+    if (!span) {
+      await runQuery(
+        this.#manager,
+        'DELETE FROM analytics.campaign_stats_changes WHERE organisation_id = $1 AND campaign_id = $2',
+        [organisationId, campaignId],
+      );
+      return null;
+    }
+    await runQuery(
+      this.#manager,
+      `INSERT INTO analytics.campaign_stats_rollup_states AS s (organisation_id, campaign_id, computed_at)
+       VALUES ($1, $2, now())
+       ON CONFLICT (organisation_id, campaign_id) DO UPDATE SET computed_at = s.computed_at`,
+      [organisationId, campaignId],
+    );
+    const marked = await runQuery<{ at: Date }[]>(
+      this.#manager,
+      `WITH seen AS (
+         DELETE FROM analytics.campaign_stats_changes WHERE organisation_id = $1 AND campaign_id = $2
+       )
+       SELECT clock_timestamp() AS at`,
+      [organisationId, campaignId],
+    );
+    const computedAt = marked[0]?.at ?? new Date();
+    await runQuery(
+      this.#manager,
+      'DELETE FROM analytics.campaign_stats_rollups WHERE organisation_id = $1 AND campaign_id = $2',
+      [organisationId, campaignId],
+    );
+    const written = await runQuery<{ rows: number; messages: number }[]>(
+      this.#manager,
+      `WITH written AS (
+         INSERT INTO analytics.campaign_stats_rollups (organisation_id, campaign_id, ${GRAIN_COLUMNS})
+         SELECT $1, $2, ${GRAIN_COLUMNS} FROM (${GRAIN}) g
+         RETURNING sent
+       )
+       SELECT count(*)::int AS rows, coalesce(sum(sent), 0)::int AS messages FROM written`,
+      [organisationId, campaignId, span.timezone],
+    );
+    const rows = written[0]?.rows ?? 0;
+    const messages = written[0]?.messages ?? 0;
+    const durationMs = Math.round(performance.now() - started);
+    await runQuery(
+      this.#manager,
+      `UPDATE analytics.campaign_stats_rollup_states
+          SET computed_at = $3, messages = $4, duration_ms = $5
+        WHERE organisation_id = $1 AND campaign_id = $2`,
+      [organisationId, campaignId, computedAt, messages, durationMs],
+    );
+    return { campaignId, computedAt, rows, messages, durationMs };
+  }
+
+  /** Whether the campaign's figures come from its rollup or are counted live, and as of when. */
+  async #freshness(
+    organisationId: OrganisationId,
+    campaignId: string,
+    read: 'auto' | 'live',
+  ): Promise<StatsFreshness> {
+    const rows = await runQuery<
+      { computed_at: Date | null; messages: number | null; changed: boolean; now: Date }[]
+    >(
+      this.#manager,
+      `SELECT s.computed_at, s.messages, now() AS now,
+              EXISTS (SELECT 1 FROM analytics.campaign_stats_changes c
+                       WHERE c.organisation_id = $1 AND c.campaign_id = $2) AS changed
+         FROM (SELECT 1) AS one
+         LEFT JOIN analytics.campaign_stats_rollup_states s
+           ON s.organisation_id = $1 AND s.campaign_id = $2`,
+      [organisationId, campaignId],
+    );
+    const row = rows[0];
+    const live: StatsFreshness = {
+      source: 'live',
+      computedAt: row?.now ?? new Date(),
+      pendingChanges: false,
+    };
+    if (read === 'live' || !row || row.computed_at === null) return live;
+    if (!row.changed)
+      return { source: 'rollup', computedAt: row.computed_at, pendingChanges: false };
+    if ((row.messages ?? 0) < LIVE_STATS_MAX_MESSAGES) return live;
+    return { source: 'rollup', computedAt: row.computed_at, pendingChanges: true };
   }
 
   /**
@@ -516,31 +738,36 @@ export class CampaignStatsRepository {
 
   /**
    * The campaign's figures per calendar day from `from` to `to` (YYYY-MM-DD, inclusive, in the
-   * campaign's time zone; the caller bounds the range). Null when the campaign is not found.
+   * campaign's time zone; the caller bounds the range), from the rollup or live as forCampaign.
+   * Null when the campaign is not found.
    */
   async daily(
     organisationId: OrganisationId,
     campaignId: string,
     range: { from: string; to: string },
+    read: 'auto' | 'live' = 'auto',
   ): Promise<DailySeries | null> {
     const span = await this.span(organisationId, campaignId);
     if (!span) return null;
-    const rows = await runQuery<
-      {
-        day: string;
-        enrolled: number;
-        sent: number;
-        delivered: number;
-        bounced: number;
-        unique_human_opens: number;
-        human_replies: number;
-        auto_replies: number;
-        unsubscribes: number;
-      }[]
-    >(this.#manager, DAILY, [organisationId, campaignId, span.timezone, range.from, range.to]);
+    const freshness = await this.#freshness(organisationId, campaignId, read);
+    const rows =
+      freshness.source === 'rollup'
+        ? await runQuery<DailyRow[]>(
+            this.#manager,
+            perDay(rollupRows('AND day BETWEEN $3::date AND $4::date'), '$3', '$4'),
+            [organisationId, campaignId, range.from, range.to],
+          )
+        : await runQuery<DailyRow[]>(this.#manager, perDay(`(${GRAIN}) g`, '$4', '$5'), [
+            organisationId,
+            campaignId,
+            span.timezone,
+            range.from,
+            range.to,
+          ]);
     return {
       campaignId,
       timezone: span.timezone,
+      ...freshness,
       from: range.from,
       to: range.to,
       days: rows.map((r) => ({
@@ -550,6 +777,8 @@ export class CampaignStatsRepository {
         delivered: r.delivered,
         bounced: r.bounced,
         uniqueHumanOpens: r.unique_human_opens,
+        totalOpens: r.total_opens,
+        machineOpens: r.machine_opens,
         humanReplies: r.human_replies,
         autoReplies: r.auto_replies,
         unsubscribes: r.unsubscribes,
@@ -643,18 +872,32 @@ const FIGURE_KEYS = [
   'unsubscribes',
 ] as const satisfies readonly (keyof FiguresRow)[];
 
+/** Figures with the enrollment counts of the campaign grain (zero where a row has none). */
+interface Summed extends FiguresRow {
+  enrolled: number;
+  assigned: number;
+}
+
 /** The sum of rows of figures (every figure is a count: coarser levels add up). */
-function sum(rows: readonly FiguresRow[]): FiguresRow {
-  const total = Object.fromEntries(FIGURE_KEYS.map((key) => [key, 0])) as unknown as FiguresRow;
-  for (const row of rows) for (const key of FIGURE_KEYS) total[key] += row[key];
+function sum(rows: readonly (FiguresRow & Partial<Summed>)[]): Summed {
+  const total: Summed = {
+    ...(Object.fromEntries(FIGURE_KEYS.map((key) => [key, 0])) as unknown as FiguresRow),
+    enrolled: 0,
+    assigned: 0,
+  };
+  for (const row of rows) {
+    for (const key of FIGURE_KEYS) total[key] += row[key];
+    total.enrolled += row.enrolled ?? 0;
+    total.assigned += row.assigned ?? 0;
+  }
   return total;
 }
 
 /** Rows summed per key (rows whose key is null are left out), in first-seen order. */
-function sumBy<R extends FiguresRow>(
+function sumBy<R extends FiguresRow & Partial<Summed>>(
   rows: readonly R[],
   keyOf: (row: R) => string | null,
-): Map<string, FiguresRow> {
+): Map<string, Summed> {
   const groups = new Map<string, R[]>();
   for (const row of rows) {
     const key = keyOf(row);
@@ -699,13 +942,5 @@ function figures(row: FiguresRow | undefined, enrolled: number | null): StatsFig
       autoReply: rate(autoReplies, delivered),
       unsubscribe: rate(unsubscribes, delivered),
     },
-  };
-}
-
-function withUnsubscribes(base: StatsFigures, unsubscribes: number): StatsFigures {
-  return {
-    ...base,
-    unsubscribes,
-    rates: { ...base.rates, unsubscribe: rate(unsubscribes, base.delivered) },
   };
 }

@@ -5,6 +5,7 @@ export {
   MAX_TOKENS_PER_RESOLVE,
 } from './system-database.js';
 export type {
+  CampaignToRollUp,
   ClaimDueTasksOptions,
   ClaimedTask,
   MailboxRef,

@@ -44,6 +44,12 @@ export interface ExperimentToEvaluate {
   experimentId: string;
 }
 
+/** A campaign whose stats changed since its rollup (change markers), for the worker's rebuild. */
+export interface CampaignToRollUp {
+  organisationId: OrganisationId;
+  campaignId: string;
+}
+
 export interface UserMembership {
   organisationId: OrganisationId;
   role: OrganisationRole;
@@ -248,6 +254,17 @@ export class SystemDatabase {
     return rows.map((row) => ({
       organisationId: asOrganisationId(row.organisation_id),
       experimentId: row.experiment_id,
+    }));
+  }
+
+  /** The campaigns of every organisation with stats change markers (ids only). */
+  async campaignStatsToRollUp(): Promise<CampaignToRollUp[]> {
+    const rows = await this.dataSource.query<{ organisation_id: string; campaign_id: string }[]>(
+      'SELECT organisation_id, campaign_id FROM platform.campaign_stats_to_roll_up()',
+    );
+    return rows.map((row) => ({
+      organisationId: asOrganisationId(row.organisation_id),
+      campaignId: row.campaign_id,
     }));
   }
 }

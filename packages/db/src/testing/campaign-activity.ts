@@ -36,10 +36,16 @@ export interface CampaignActivity {
  *   at firstDay + (i % 5) days, 10:00 UTC;
  * - a delivered message has 2 human opens and 1 Apple proxy open when i % 3 = 0, else 1 proxy
  *   open when i % 4 = 0; a human reply when i % 7 = 0, an out-of-office when i % 11 = 0;
- * - the enrollment exited 'unsubscribed' by that message when i % 13 = 0 (and it was delivered);
+ * - the enrollment exited 'unsubscribed' by that message when i % 13 = 0 (and it was delivered),
+ *   the address suppressed (reason unsubscribed, source that outbound message: the tracker's
+ *   one-click unsubscribe) at 13:00;
+ * - an "unsubscribe in words" when i % 19 = 0 (delivered, i % 13 <> 0): an inbound message classed
+ *   unsubscribe_request answers the message and is the suppression's source (the inbound
+ *   reader's way), at 14:00; the enrollment is left as it was (as after a completed sequence);
  * - step 2 (mailbox 2, no variant) was sent to even i whose step-1 message was delivered and
  *   who did not unsubscribe, three days later.
- * Enrollment n + 1 exited 'unsubscribed' with no message.
+ * Enrollment n + 1 exited 'unsubscribed' with no message; its address is suppressed without a
+ * source message (counted in no campaign).
  */
 export async function seedCampaignActivity(
   dataSource: DataSource,
@@ -185,9 +191,26 @@ export async function seedCampaignActivity(
           (CASE WHEN i % 50 <> 25 AND i % 20 = 0 THEN 'soft_bounce' END),
           (CASE WHEN i % 50 <> 25 AND i % 40 = 10 THEN 'hard_bounce' END),
           (CASE WHEN i % 50 <> 25 AND i % 10 <> 0 AND i % 7 = 0 THEN 'human_reply' END),
-          (CASE WHEN i % 50 <> 25 AND i % 10 <> 0 AND i % 11 = 0 THEN 'out_of_office' END)
+          (CASE WHEN i % 50 <> 25 AND i % 10 <> 0 AND i % 11 = 0 THEN 'out_of_office' END),
+          (CASE WHEN i % 50 <> 25 AND i % 10 <> 0 AND i % 19 = 0 AND i % 13 <> 0
+                THEN 'unsubscribe_request' END)
         ) AS k(c)
         WHERE c IS NOT NULL`,
+      [n, `${firstDay}T00:00:00Z`],
+    );
+    // Suppressions: one-click (source: the outbound message), in words (source: the inbound
+    // message), and enrollment n + 1's without a source.
+    await run(
+      `INSERT INTO delivery.suppressions (organisation_id, kind, value, reason, source_message_id, created_at)
+       SELECT $1, 'email', 'p' || i || '-' || $2 || '@activity.example', 'unsubscribed',
+              CASE WHEN i > $3 THEN NULL
+                   WHEN i % 13 = 0 THEN ${sqlId('message1', 'i::text')}
+                   ELSE ${sqlId('inbound', "'unsubscribe_request:' || i")} END,
+              $4::timestamptz + (i % 5) * interval '1 day'
+                + CASE WHEN i % 13 = 0 THEN interval '13 hours' ELSE interval '14 hours' END
+         FROM generate_series(1, $3::int + 1) AS i
+        WHERE i = $3 + 1
+           OR (i % 50 <> 25 AND i % 10 <> 0 AND (i % 13 = 0 OR i % 19 = 0))`,
       [n, `${firstDay}T00:00:00Z`],
     );
   });

@@ -39,11 +39,13 @@ export const FUNCTION_SCHEMAS = ['platform'] as const;
  * Storage schemas later migrations add (SPEC.md "Storage beyond the seed"), with their tables.
  * The tenancy rules of the core apply to them unchanged. `delivery`: mailboxes and suppressions
  * (V20251226_100000), the engine's daily send counters (V20251228_300000), the inbound mail's IMAP sync positions and actions (V20251229_100000). `imports`: prospect imports, their staged rows and row errors
- * (V20251227_100000).
+ * (V20251227_100000). `analytics`: the campaign stats rollup, its states and change markers
+ * (V20251230_300000).
  */
 export const STORAGE_TABLES = {
   delivery: ['daily_sends', 'inbound_actions', 'mailbox_sync_states', 'mailboxes', 'suppressions'],
   imports: ['import_row_errors', 'import_rows', 'imports'],
+  analytics: ['campaign_stats_changes', 'campaign_stats_rollup_states', 'campaign_stats_rollups'],
 } as const;
 export const STORAGE_SCHEMAS = Object.keys(STORAGE_TABLES) as (keyof typeof STORAGE_TABLES)[];
 

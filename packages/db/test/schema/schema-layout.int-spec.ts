@@ -29,6 +29,8 @@ const EXPECTED_TABLES: Record<(typeof CORE_SCHEMAS)[number], string[]> = {
 
 /** Insert-only tables: no updated_at (README: "Immutable tables"). */
 const IMMUTABLE_TABLES = [
+  'analytics.campaign_stats_changes',
+  'analytics.campaign_stats_rollups',
   'delivery.inbound_actions',
   'delivery.suppressions',
   'imports.import_row_errors',
@@ -87,6 +89,7 @@ describe('schema layout', () => {
       [FUNCTION_SCHEMAS],
     );
     expect(functions).toEqual([
+      { name: 'platform.campaign_stats_to_roll_up', definer: true },
       { name: 'platform.claim_due_tasks', definer: true },
       { name: 'platform.experiments_to_evaluate', definer: true },
       { name: 'platform.inbound_mailboxes', definer: true },
@@ -127,7 +130,7 @@ describe('schema layout', () => {
         ORDER BY 1`,
       [DATA_SCHEMAS],
     );
-    expect(rows).toHaveLength(25);
+    expect(rows).toHaveLength(28);
     for (const row of rows) {
       expect({ table: row.table, definition: row.definition }).toEqual({
         table: row.table,

@@ -48,9 +48,9 @@ describe('tenancy rules, checked on the catalog', () => {
     allIndexes = await indexes(client, DATA_SCHEMAS);
   });
 
-  it('sees the 17 core tables, the 5 delivery and the 3 imports tables, all but 2 of them tenant tables', () => {
-    expect(allTables).toHaveLength(25);
-    expect(tenantTables).toHaveLength(23);
+  it('sees the 17 core tables, the 5 delivery, the 3 imports and the 3 analytics tables, all but 2 of them tenant tables', () => {
+    expect(allTables).toHaveLength(28);
+    expect(tenantTables).toHaveLength(26);
   });
 
   it('gives every tenant table organisation_id and the primary key (organisation_id, id)', () => {

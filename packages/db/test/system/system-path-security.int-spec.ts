@@ -9,6 +9,11 @@ import { connect } from '../schema/pg-assertions.js';
 /** The documented results: ids (and a claimed task's lease), never tenant data. */
 const FUNCTIONS = [
   {
+    name: 'campaign_stats_to_roll_up',
+    arguments: '',
+    result: 'TABLE(organisation_id uuid, campaign_id uuid)',
+  },
+  {
     name: 'claim_due_tasks',
     arguments: 'p_owner text, p_lease_seconds integer, p_batch_size integer',
     result:
@@ -154,6 +159,9 @@ describe('the system path does not widen what outreach_app can do', () => {
         ...['organisation_id', 'id', 'status', 'auto_complete'].map(
           (c) => `SELECT outreach.step_experiments.${c}`,
         ),
+        ...['organisation_id', 'campaign_id'].map(
+          (c) => `SELECT analytics.campaign_stats_changes.${c}`,
+        ),
         ...['status', 'locked_by', 'locked_until', 'attempts', 'last_error'].map(
           (c) => `UPDATE outreach.tasks.${c}`,
         ),
@@ -164,6 +172,7 @@ describe('the system path does not widen what outreach_app can do', () => {
          FROM pg_policies WHERE 'outreach_system' = ANY(roles) ORDER BY 1`,
     );
     expect(policies.map((row) => row.policy)).toEqual([
+      'analytics.campaign_stats_changes system_rollup_read SELECT',
       'delivery.mailboxes system_inbound_read SELECT',
       'iam.organisation_users system_membership_read SELECT',
       'outreach.step_experiments system_experiment_read SELECT',
@@ -173,7 +182,7 @@ describe('the system path does not widen what outreach_app can do', () => {
     ]);
   });
 
-  it('has exactly the six documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
+  it('has exactly the seven documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
     const { rows } = await admin.query(
       `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
               pg_get_function_result(p.oid) AS result, p.prosecdef AS "securityDefiner",
@@ -204,6 +213,7 @@ describe('the system path does not widen what outreach_app can do', () => {
         WHERE r.routine_schema = 'platform' GROUP BY 1 ORDER BY 1`,
     );
     expect(columns).toEqual([
+      { fn: 'campaign_stats_to_roll_up', columns: 'organisation_id uuid, campaign_id uuid' },
       {
         fn: 'claim_due_tasks',
         columns:

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import type { Message, MessageSummary, Page } from '@outreach/db';
 import { RequirePermission } from '@outreach/tenancy/http';
-import { PageDto } from '../../crud/page.dto.js';
 import { ListMessagesQueryDto } from './dto/list-messages-query.dto.js';
+import { MessagePageSchema, MessageSchema } from './message.schemas.js';
 import { MessagesService } from './messages.service.js';
 
 @ApiTags('messages')
@@ -22,7 +22,10 @@ export class MessagesController {
 
   @Get()
   @RequirePermission('campaigns:read')
-  @ApiOkResponse({ type: PageDto, description: 'messages without their bodies' })
+  @ApiOkResponse({
+    type: MessagePageSchema,
+    description: 'messages without their bodies; inbound ones with their class (inboundClass)',
+  })
   @ApiNotFoundResponse({ description: 'no such campaign in this organisation' })
   list(
     @Param('campaignId', ParseUUIDPipe) campaignId: string,
@@ -34,7 +37,7 @@ export class MessagesController {
   @Get(':messageId')
   @RequirePermission('campaigns:read')
   @ApiParam({ name: 'messageId', format: 'uuid' })
-  @ApiOkResponse({ description: 'the message with its bodies' })
+  @ApiOkResponse({ type: MessageSchema, description: 'the message with its bodies' })
   @ApiNotFoundResponse({ description: 'no such message in this campaign' })
   get(
     @Param('campaignId', ParseUUIDPipe) campaignId: string,

@@ -37,7 +37,7 @@ export class StatsController {
   @RequirePermission('campaigns:read')
   @ApiOperation({
     summary:
-      'Enrolled, sent, delivered, bounced (hard/soft), opens (unique human, total, machine), replies (human/automatic), unsubscribes, each rate with its numerator and denominator: the campaign, each step, A/B variant and mailbox',
+      'Enrolled, sent, delivered, bounced (hard/soft), opens (unique human, total, machine), replies (human/automatic), unsubscribes, each rate with its numerator and denominator: the campaign, each step, A/B variant and mailbox; from the rollup the worker rebuilds from the data, or counted live, with as of when (source, computedAt, pendingChanges)',
   })
   @ApiOkResponse({ type: CampaignStatsSchema })
   @ApiNotFoundResponse({ description: 'no such campaign in this organisation' })
@@ -65,7 +65,7 @@ export class StatsController {
   @RequirePermission('campaigns:read')
   @ApiOperation({
     summary:
-      "Per calendar day in the campaign's time zone (from/to inclusive, at most 366 days; default the last 30 days): enrollments, sends, first human opens, first replies, unsubscribes",
+      "Per calendar day in the campaign's time zone (from/to inclusive, at most 366 days; default the last 30 days): enrollments, sends, first human opens, total and machine opens, first replies, unsubscribes; with source, computedAt and pendingChanges as the campaign stats",
   })
   @ApiOkResponse({ type: DailySeriesSchema })
   @ApiBadRequestResponse({

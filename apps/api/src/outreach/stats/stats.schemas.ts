@@ -46,7 +46,11 @@ export class StatsFiguresSchema {
   @ApiProperty({ description: 'delivered messages with a human reply' }) humanReplies!: number;
   @ApiProperty({ description: 'delivered messages with an auto-reply or out-of-office' })
   autoReplies!: number;
-  @ApiProperty({ description: "enrollments that exited 'unsubscribed'" }) unsubscribes!: number;
+  @ApiProperty({
+    description:
+      'unsubscribe suppressions whose source is one of these messages (one-click link) or an inbound "unsubscribe in words" answering one',
+  })
+  unsubscribes!: number;
   @ApiProperty({ type: RatesSchema }) rates!: RatesSchema;
 }
 
@@ -67,7 +71,28 @@ export class MailboxStatsSchema extends StatsFiguresSchema {
   @ApiProperty({ type: String, nullable: true }) mailboxEmail!: string | null;
 }
 
-export class CampaignStatsSchema {
+/** Where the figures come from and as of when (CampaignStatsRepository StatsFreshness). */
+export class StatsFreshnessSchema {
+  @ApiProperty({
+    enum: ['rollup', 'live'],
+    description:
+      'rollup: the pre-aggregated figures the worker rebuilds from the data; live: counted in this request',
+  })
+  source!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'every change committed before this time is counted',
+  })
+  computedAt!: string;
+  @ApiProperty({
+    description:
+      'the data changed after computedAt and these figures do not show it yet (a large campaign between two rollups)',
+  })
+  pendingChanges!: boolean;
+}
+
+export class CampaignStatsSchema extends StatsFreshnessSchema {
   @ApiProperty({ format: 'uuid' }) campaignId!: string;
   @ApiProperty({ example: 'Europe/Paris' }) timezone!: string;
   @ApiProperty({ type: StatsFiguresSchema }) total!: StatsFiguresSchema;
@@ -96,12 +121,20 @@ export class DailyStatsSchema {
   @ApiProperty() bounced!: number;
   @ApiProperty({ description: 'messages whose first human open fell on that day' })
   uniqueHumanOpens!: number;
+  @ApiProperty({
+    description:
+      'pixel fetches of the messages first opened that day (open statistics are kept per message: its fetches count on the day of its first)',
+  })
+  totalOpens!: number;
+  @ApiProperty({ description: 'machine fetches (Apple MPP, scanners, prefetch), as totalOpens' })
+  machineOpens!: number;
   @ApiProperty() humanReplies!: number;
   @ApiProperty() autoReplies!: number;
-  @ApiProperty() unsubscribes!: number;
+  @ApiProperty({ description: 'unsubscribe suppressions recorded that day' })
+  unsubscribes!: number;
 }
 
-export class DailySeriesSchema {
+export class DailySeriesSchema extends StatsFreshnessSchema {
   @ApiProperty({ format: 'uuid' }) campaignId!: string;
   @ApiProperty() timezone!: string;
   @ApiProperty() from!: string;

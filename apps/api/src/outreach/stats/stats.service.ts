@@ -31,7 +31,9 @@ export interface CampaignExperimentsView {
 
 /**
  * Campaign analytics, read-only: every figure computed in SQL by packages/db
- * (CampaignStatsRepository) in the request's tenant transaction; the A/B verdicts by
+ * (CampaignStatsRepository) in the request's tenant transaction — from the campaign's rollup
+ * (rebuilt from the data by the worker) when it is current, else counted live; the answer says
+ * which (`source`) and as of when (`computedAt`, `pendingChanges`). The A/B verdicts by
  * @outreach/sequencing. Not found (another organisation's id too) is a 404.
  */
 @Injectable()
@@ -115,6 +117,8 @@ export class StatsService {
       'delivered',
       'bounced',
       'unique_human_opens',
+      'total_opens',
+      'machine_opens',
       'human_replies',
       'auto_replies',
       'unsubscribes',
@@ -127,6 +131,8 @@ export class StatsService {
         d.delivered,
         d.bounced,
         d.uniqueHumanOpens,
+        d.totalOpens,
+        d.machineOpens,
         d.humanReplies,
         d.autoReplies,
         d.unsubscribes,
