@@ -30,22 +30,7 @@ const CONTROL_IN_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
  * characters, control characters, or template markup left in (`{{ … }}`, `[First name]`).
  */
 export function parseGeneratedEmail(content: string | null, need: GenerationNeed): GeneratedParts {
-  if (content === null || content.trim() === '') {
-    throw new GenerationError('empty', 'the LLM answered with no content');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(content);
-  } catch {
-    throw new GenerationError('unusable', `the LLM's answer is not JSON: ${excerpt(content)}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new GenerationError(
-      'unusable',
-      `the LLM's answer is not a JSON object with subject and body: ${excerpt(content)}`,
-    );
-  }
-  const fields = value as Record<string, unknown>;
+  const fields = jsonObjectAnswer(content, 'subject and body');
   const subject = need === 'body' ? '' : validSubject(fields.subject);
   const body = need === 'subject' ? '' : validBody(fields.body);
   return { subject, body };
@@ -100,7 +85,33 @@ function validBody(value: unknown): string {
   return body;
 }
 
-function excerpt(text: string): string {
+/**
+ * The model's answer as a JSON object, or a GenerationError: `empty` for no content, `unusable`
+ * for anything but a JSON object (`expected` names what the object should hold).
+ */
+export function jsonObjectAnswer(
+  content: string | null,
+  expected: string,
+): Record<string, unknown> {
+  if (content === null || content.trim() === '') {
+    throw new GenerationError('empty', 'the LLM answered with no content');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    throw new GenerationError('unusable', `the LLM's answer is not JSON: ${excerpt(content)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GenerationError(
+      'unusable',
+      `the LLM's answer is not a JSON object with ${expected}: ${excerpt(content)}`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+export function excerpt(text: string): string {
   const flat = JSON.stringify(
     text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text,
   );

@@ -1,4 +1,5 @@
 import type { InboundClass } from '@outreach/db';
+import { excerpt, jsonObjectAnswer } from './generated-email.js';
 import { GenerationError } from './generation.error.js';
 import { LlmClient, type ChatMessage } from './llm-client.js';
 import type { LlmConfig } from './llm-config.js';
@@ -102,24 +103,12 @@ export function replyMessages(prompt: ReplyPrompt, reply: ReplyToRefine): ChatMe
 
 /** The model's answer → a refinable class and a one-line reason, or a GenerationError. */
 export function parseRefinedClass(content: string | null): Omit<RefinedClass, 'model'> {
-  if (content === null || content.trim() === '') {
-    throw new GenerationError('empty', 'the LLM answered with no content');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(content);
-  } catch {
-    throw new GenerationError('unusable', `the LLM's answer is not JSON: ${excerpt(content)}`);
-  }
-  const fields =
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
+  const fields = jsonObjectAnswer(content, 'a class');
   const cls = fields.class;
   if (typeof cls !== 'string' || !(REFINABLE_CLASSES as readonly string[]).includes(cls)) {
     throw new GenerationError(
       'unusable',
-      `the LLM's answer has no class among ${REFINABLE_CLASSES.join(', ')}: ${excerpt(content)}`,
+      `the LLM's answer has no class among ${REFINABLE_CLASSES.join(', ')}: ${excerpt(JSON.stringify(fields))}`,
     );
   }
   const reason =
@@ -127,9 +116,4 @@ export function parseRefinedClass(content: string | null): Omit<RefinedClass, 'm
       ? fields.reason.replace(/\s+/g, ' ').trim().slice(0, MAX_REASON)
       : '';
   return { inboundClass: cls as RefinableClass, reason: reason || 'no reason given' };
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
 }
