@@ -16,6 +16,12 @@ export interface ForeignKeyInfo {
   referencedTable: string;
   referencedColumns: string[];
   onDelete: string;
+  /** False for a NOT ENFORCED key (PostgreSQL 18): no trigger, so neither a check nor an ON DELETE action. */
+  enforced: boolean;
+  /** False for a NOT VALID key: rows older than the key may break it. */
+  validated: boolean;
+  /** Every referencing column is NOT NULL (a NULL in one of them exempts the row from the key). */
+  notNull: boolean;
 }
 
 export interface IndexInfo {
@@ -63,7 +69,12 @@ export async function foreignKeys(
             array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
                   ORDER BY k.ord) AS "referencedColumns",
-            con.confdeltype AS "onDelete"
+            con.confdeltype AS "onDelete",
+            -- conenforced exists from PostgreSQL 18 on; before, every key is enforced.
+            coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) AS enforced,
+            con.convalidated AS validated,
+            (SELECT bool_and(a.attnotnull) FROM unnest(con.conkey) AS k(attnum)
+               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS "notNull"
        FROM pg_constraint con
        JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -72,6 +83,82 @@ export async function foreignKeys(
     [schemas],
   );
   return result.rows;
+}
+
+const ORGANISATIONS = 'iam.organisations';
+const qualifiedTable = (item: { schema: string; table: string }): string =>
+  `${item.schema}.${item.table}`;
+
+/**
+ * The tenancy rule "every tenant row cascades away with its organisation", one line per table
+ * that breaks it (empty: none). Each tenant table has exactly one foreign key to
+ * iam.organisations: `organisation_id` → `id`, ON DELETE CASCADE. It may be NOT ENFORCED (no
+ * trigger: it neither checks nor cascades) only when the table has a foreign key that implies
+ * it and cascades in its place: enforced and validated, ON DELETE CASCADE, every column NOT NULL
+ * (a NULL would exempt the row), `organisation_id` → `organisation_id`, to another tenant table
+ * that itself cascades from the organisation (through its own enforced organisation key, or
+ * again through such a chain).
+ */
+export function organisationCascadeViolations(
+  tenantTables: readonly { schema: string; table: string }[],
+  allForeignKeys: readonly ForeignKeyInfo[],
+): string[] {
+  const tenant = new Set(tenantTables.map(qualifiedTable));
+  const keysOf = (table: string): ForeignKeyInfo[] =>
+    allForeignKeys.filter((fk) => qualifiedTable(fk) === table);
+  const toOrganisation = (table: string): ForeignKeyInfo[] =>
+    keysOf(table).filter((fk) => `${fk.referencedSchema}.${fk.referencedTable}` === ORGANISATIONS);
+  const cascadingParents = (table: string): ForeignKeyInfo[] =>
+    keysOf(table).filter((fk) => {
+      const at = fk.columns.indexOf('organisation_id');
+      const parent = `${fk.referencedSchema}.${fk.referencedTable}`;
+      return (
+        parent !== table &&
+        tenant.has(parent) &&
+        fk.enforced &&
+        fk.validated &&
+        fk.onDelete === 'c' &&
+        fk.notNull &&
+        fk.columns.length > 1 &&
+        at >= 0 &&
+        fk.referencedColumns[at] === 'organisation_id'
+      );
+    });
+  // A table cascades from its organisation through its own enforced key or a parent's chain.
+  const cascades = (table: string, visiting: ReadonlySet<string>): boolean => {
+    if (visiting.has(table)) return false;
+    const own = toOrganisation(table);
+    if (own.length !== 1 || own[0]?.onDelete !== 'c') return false;
+    if (own[0].enforced) return true;
+    const next = new Set([...visiting, table]);
+    return cascadingParents(table).some((fk) =>
+      cascades(`${fk.referencedSchema}.${fk.referencedTable}`, next),
+    );
+  };
+  const violations: string[] = [];
+  for (const table of [...tenant].sort()) {
+    const own = toOrganisation(table);
+    const described = own.map(
+      (fk) =>
+        `${fk.name} (${fk.columns.join(', ')}) → (${fk.referencedColumns.join(', ')}) ON DELETE ${fk.onDelete}${fk.enforced ? '' : ' NOT ENFORCED'}`,
+    );
+    const [key] = own;
+    if (
+      own.length !== 1 ||
+      key?.columns.join() !== 'organisation_id' ||
+      key.referencedColumns.join() !== 'id' ||
+      key.onDelete !== 'c'
+    ) {
+      violations.push(
+        `${table}: needs exactly one key (organisation_id) → iam.organisations (id) ON DELETE CASCADE, has [${described.join('; ')}]`,
+      );
+    } else if (!key.enforced && !cascades(table, new Set())) {
+      violations.push(
+        `${table}: ${key.name} is NOT ENFORCED (no check, no cascade) without an enforced composite key, NOT NULL and ON DELETE CASCADE, to a table that cascades from the organisation`,
+      );
+    }
+  }
+  return violations;
 }
 
 /** Every index (including those behind primary keys and unique constraints). */

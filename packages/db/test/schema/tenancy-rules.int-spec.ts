@@ -5,6 +5,7 @@ import {
   foreignKeyHasIndex,
   foreignKeys,
   indexes,
+  organisationCascadeViolations,
   tables,
   type ForeignKeyInfo,
   type IndexInfo,
@@ -80,24 +81,72 @@ describe('tenancy rules, checked on the catalog', () => {
   });
 
   it('makes every tenant row cascade away with its organisation', () => {
-    for (const table of tenantTables) {
-      const toOrganisation = allForeignKeys.filter(
-        (fk) =>
-          qualified(fk) === qualified(table) &&
-          fk.referencedSchema === 'iam' &&
-          fk.referencedTable === 'organisations',
+    expect(organisationCascadeViolations(tenantTables, allForeignKeys)).toEqual([]);
+  });
+
+  it('lets only campaign_enrollments and tasks leave their organisation key NOT ENFORCED (V20251230_100000)', () => {
+    const notEnforced = allForeignKeys
+      .filter((fk) => !fk.enforced)
+      .map((fk) => `${qualified(fk)}.${fk.name}`);
+    expect(notEnforced).toEqual([
+      'outreach.campaign_enrollments.campaign_enrollments_organisation_id_fkey',
+      'outreach.tasks.tasks_organisation_id_fkey',
+    ]);
+  });
+
+  it('the cascade rule flags a NOT ENFORCED organisation key that nothing replaces (checked inside a rolled-back transaction)', async () => {
+    await client.query('BEGIN');
+    try {
+      // Each probe references crm.positions (enforced organisation key, cascades) or another probe.
+      const probe = (name: string, positionColumn: string, onDelete: string): string => `
+        CREATE TABLE crm.${name} (
+          organisation_id uuid NOT NULL, id uuid NOT NULL, position_id uuid ${positionColumn},
+          PRIMARY KEY (organisation_id, id),
+          CONSTRAINT ${name}_organisation_id_fkey FOREIGN KEY (organisation_id)
+            REFERENCES iam.organisations (id) ON DELETE CASCADE NOT ENFORCED,
+          CONSTRAINT ${name}_position_fkey FOREIGN KEY (organisation_id, position_id)
+            REFERENCES crm.positions (organisation_id, id) ${onDelete});`;
+      await client.query(
+        probe('probe_chained', 'NOT NULL', 'ON DELETE CASCADE') +
+          probe('probe_nullable', '', 'ON DELETE CASCADE') +
+          probe('probe_restrict', 'NOT NULL', 'ON DELETE RESTRICT') +
+          probe('probe_unenforced_parent', 'NOT NULL', 'ON DELETE CASCADE NOT ENFORCED') +
+          `CREATE TABLE crm.probe_grandchild (
+             organisation_id uuid NOT NULL, id uuid NOT NULL, parent_id uuid NOT NULL,
+             PRIMARY KEY (organisation_id, id),
+             CONSTRAINT probe_grandchild_organisation_id_fkey FOREIGN KEY (organisation_id)
+               REFERENCES iam.organisations (id) ON DELETE CASCADE NOT ENFORCED,
+             CONSTRAINT probe_grandchild_parent_fkey FOREIGN KEY (organisation_id, parent_id)
+               REFERENCES crm.probe_chained (organisation_id, id) ON DELETE CASCADE);
+           CREATE TABLE crm.probe_orphan_child (
+             organisation_id uuid NOT NULL, id uuid NOT NULL, parent_id uuid NOT NULL,
+             PRIMARY KEY (organisation_id, id),
+             CONSTRAINT probe_orphan_child_organisation_id_fkey FOREIGN KEY (organisation_id)
+               REFERENCES iam.organisations (id) ON DELETE CASCADE NOT ENFORCED,
+             CONSTRAINT probe_orphan_child_parent_fkey FOREIGN KEY (organisation_id, parent_id)
+               REFERENCES crm.probe_nullable (organisation_id, id) ON DELETE CASCADE);
+           CREATE TABLE crm.probe_no_key (organisation_id uuid NOT NULL, id uuid NOT NULL,
+             PRIMARY KEY (organisation_id, id));`,
       );
-      expect({
-        table: qualified(table),
-        fks: toOrganisation.map((fk) => ({
-          columns: fk.columns,
-          referenced: fk.referencedColumns,
-          onDelete: fk.onDelete,
-        })),
-      }).toEqual({
-        table: qualified(table),
-        fks: [{ columns: ['organisation_id'], referenced: ['id'], onDelete: 'c' }],
-      });
+      const withProbes = (await tables(client, DATA_SCHEMAS)).filter(
+        (table) => !GLOBAL_TABLES.includes(qualified(table)),
+      );
+      expect(withProbes).toHaveLength(tenantTables.length + 7);
+      const violations = organisationCascadeViolations(
+        withProbes,
+        await foreignKeys(client, DATA_SCHEMAS),
+      );
+      const unreplaced = (table: string): string =>
+        `crm.${table}: ${table}_organisation_id_fkey is NOT ENFORCED (no check, no cascade) without an enforced composite key, NOT NULL and ON DELETE CASCADE, to a table that cascades from the organisation`;
+      expect(violations).toEqual([
+        'crm.probe_no_key: needs exactly one key (organisation_id) → iam.organisations (id) ON DELETE CASCADE, has []',
+        unreplaced('probe_nullable'),
+        unreplaced('probe_orphan_child'),
+        unreplaced('probe_restrict'),
+        unreplaced('probe_unenforced_parent'),
+      ]);
+    } finally {
+      await client.query('ROLLBACK');
     }
   });
 
@@ -216,6 +265,9 @@ describe('tenancy rules, checked on the catalog', () => {
       referencedTable: 'people',
       referencedColumns: ['organisation_id', 'id'],
       onDelete: 'a',
+      enforced: true,
+      validated: true,
+      notNull: false,
     };
     expect(foreignKeyHasIndex(fake, allIndexes)).toBe(false);
   });

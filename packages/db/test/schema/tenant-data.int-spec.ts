@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { DATA_SCHEMAS } from './migration-files.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, expectPgError } from './pg-assertions.js';
 import {
   insertCampaign,
@@ -127,20 +128,39 @@ describe('tenant data: inserts, the full chain, isolation', () => {
       [org, positionId],
     );
 
-    const count = async (): Promise<number> => {
-      const { rows } = await client.query<{ n: number }>(
-        `SELECT (SELECT count(*) FROM outreach.messages WHERE organisation_id = $1)
-              + (SELECT count(*) FROM tracking.pixels WHERE organisation_id = $1)
-              + (SELECT count(*) FROM outreach.tasks WHERE organisation_id = $1)
-              + (SELECT count(*) FROM crm.positions WHERE organisation_id = $1)
-              + (SELECT count(*) FROM iam.organisation_users WHERE organisation_id = $1) AS n`,
+    // Every row of the organisation, in every table that has organisation_id: the tables whose
+    // organisation key is NOT ENFORCED (V20251230_100000: campaign_enrollments, tasks) go
+    // through their composite keys' cascades.
+    const { rows: tenantTables } = await client.query<{ name: string }>(
+      `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.columns
+        WHERE column_name = 'organisation_id' AND table_schema = ANY($1) ORDER BY 1`,
+      [DATA_SCHEMAS],
+    );
+    expect(tenantTables.length).toBeGreaterThanOrEqual(20);
+    const count = async (): Promise<Record<string, number>> => {
+      const { rows } = await client.query<{ name: string; n: number }>(
+        tenantTables
+          .map(
+            ({ name }) =>
+              `SELECT '${name}' AS name, count(*)::int AS n FROM ${name} WHERE organisation_id = $1`,
+          )
+          .join(' UNION ALL '),
         [org],
       );
-      return Number(rows[0]?.n);
+      return Object.fromEntries(rows.filter((row) => row.n > 0).map((row) => [row.name, row.n]));
     };
-    expect(await count()).toBe(6);
+    expect(await count()).toEqual(
+      expect.objectContaining({
+        'crm.positions': 1,
+        'iam.organisation_users': 1,
+        'outreach.campaign_enrollments': 1,
+        'outreach.messages': 2,
+        'outreach.tasks': 1,
+        'tracking.pixels': 1,
+      }),
+    );
     await client.query('DELETE FROM iam.organisations WHERE id = $1', [org]);
-    expect(await count()).toBe(0);
+    expect(await count()).toEqual({});
     // The user is global: only the membership went.
     const { rowCount } = await client.query('SELECT 1 FROM iam.users WHERE id = $1', [userId]);
     expect(rowCount).toBe(1);
