@@ -10,6 +10,7 @@ export {
   runInTenantTransaction,
   runInTenantTransactionWith,
   runTenantStatement,
+  runTenantStatements,
 } from './tenant-transaction.js';
 export type { TenantTransactionOptions, OpeningRead } from './tenant-transaction.js';
 export { asOrganisationId, isUuid, UUID_PATTERN } from './organisation-id.js';

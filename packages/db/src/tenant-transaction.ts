@@ -137,6 +137,31 @@ export async function runTenantStatement<R>(
   organisationId: OrganisationId,
   statement: OpeningRead<R>,
 ): Promise<R> {
+  const results = await simpleTenantQuery(dataSource, organisationId, statement.sql);
+  const last = results.at(-1);
+  return statement.read(last?.rows ?? []);
+}
+
+/**
+ * Several single statements of one organisation as ONE transaction in ONE round trip (one
+ * simple-protocol query, as runTenantStatement): all committed, or — any of them failing — all
+ * rolled back and the error thrown. Returns the rows of each result in order; each `sql` should
+ * be exactly one statement, so that there is one result per statement (the caller checks).
+ */
+export async function runTenantStatements(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  sqls: readonly string[],
+): Promise<Array<Record<string, unknown>[]>> {
+  const results = await simpleTenantQuery(dataSource, organisationId, sqls.join(';\n'));
+  return results.slice(1).map((result) => result.rows);
+}
+
+async function simpleTenantQuery(
+  dataSource: DataSource,
+  organisationId: OrganisationId,
+  sql: string,
+): Promise<Array<{ rows: Record<string, unknown>[] }>> {
   if (!isUuid(organisationId)) {
     throw new Error(
       `tenant statement needs a validated organisation id, got ${JSON.stringify(organisationId)}`,
@@ -148,10 +173,9 @@ export async function runTenantStatement<R>(
     const client = (await runner.connect()) as SimpleQueryClient;
     const results = await client.query(
       `SELECT set_config('app.organisation_id', '${organisationId}', true), ` +
-        `set_config('statement_timeout', '${String(timeout)}', true); ${statement.sql}`,
+        `set_config('statement_timeout', '${String(timeout)}', true); ${sql}`,
     );
-    const last = Array.isArray(results) ? results.at(-1) : results;
-    return statement.read(last?.rows ?? []);
+    return Array.isArray(results) ? results : [results];
   } finally {
     await runner.release();
   }

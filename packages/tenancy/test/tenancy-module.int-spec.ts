@@ -246,4 +246,50 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
       'no tenant context',
     );
   });
+
+  it('coalesces the statements of one turn into one transaction; a failing one runs the others alone', async () => {
+    const tenantDatabase = app.get(TenantDatabase);
+    const backendPid = {
+      sql: 'SELECT pg_backend_pid() AS pid, txid_current() AS tx',
+      read: (rows: Record<string, unknown>[]) => rows[0],
+    };
+    const together = await enterJobContext({ organisationId: orgA }, () =>
+      Promise.all([
+        tenantDatabase.batchedStatement('probe', backendPid),
+        tenantDatabase.batchedStatement('probe', backendPid),
+        tenantDatabase.batchedStatement('probe', {
+          sql: `SELECT current_setting('app.organisation_id') AS org`,
+          read: (rows) => rows[0]?.org,
+        }),
+      ]),
+    );
+    // One server session, one transaction, the organisation's setting.
+    expect(together[0]).toEqual(together[1]);
+    expect(together[2]).toBe(orgA);
+
+    const name = `batched ${String(Date.now())}`;
+    const insert = {
+      sql: `INSERT INTO crm.companies (organisation_id, name) VALUES ('${orgA}', '${name}') RETURNING name`,
+      read: (rows: Record<string, unknown>[]) => rows[0]?.name,
+    };
+    const outcomes = await enterJobContext({ organisationId: orgA }, () =>
+      Promise.allSettled([
+        tenantDatabase.batchedStatement('write', insert),
+        tenantDatabase.batchedStatement('write', {
+          sql: 'SELECT no_such_column FROM crm.companies',
+          read: () => null,
+        }),
+      ]),
+    );
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: name });
+    expect(outcomes[1]).toMatchObject({ status: 'rejected' });
+    // Inserted once: the failed batch was rolled back, then the insert ran alone.
+    const count = await enterJobContext({ organisationId: orgA }, () =>
+      tenantDatabase.statement({
+        sql: `SELECT count(*)::int AS n FROM crm.companies WHERE name = '${name}'`,
+        read: (rows) => rows[0]?.n,
+      }),
+    );
+    expect(count).toBe(1);
+  });
 });

@@ -151,7 +151,12 @@ export class SendStepService {
    */
   private async readAndPrepare(taskId: string, generated: Generated | null): Promise<Prepared> {
     const org = this.tenants.organisationId();
-    const lookup = await this.tenants.statement(SendTaskRepository.contextLookup(org, taskId));
+    // Coalesced with the reads of the organisation's other send jobs starting in the same turn
+    // of the event loop: one round trip for all of them.
+    const lookup = await this.tenants.batchedStatement(
+      'send-task-context',
+      SendTaskRepository.contextLookup(org, taskId),
+    );
     if (!lookup.organisationExists) {
       throw new UnknownOrganisationError(`job payload organisationId ${org} names no organisation`);
     }
@@ -530,8 +535,9 @@ export class SendStepService {
     });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // One statement, its own transaction, one round trip.
-        await this.tenants.statement(record);
+        // One statement, coalesced with the records of the organisation's other sends that end
+        // in the same turn of the event loop: one round trip and one transaction for all.
+        await this.tenants.batchedStatement('record-sent', record);
         break;
       } catch (error) {
         if (attempt >= RECORD_ATTEMPTS) throw error;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   OrganisationRepository,
   runTenantStatement,
+  runTenantStatements,
   type OpeningRead,
   type OrganisationId,
   type Repositories,
@@ -16,6 +17,13 @@ import {
   type TenantScopeDatabase,
 } from './tenant-scope.js';
 
+/** A statement waiting for its batch (batchedStatement). */
+interface PendingStatement {
+  statement: OpeningRead<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Injection token of the TenantScopeDatabase (DataSource + cursor codec) DatabaseModule builds. */
 export const TENANT_SCOPE_DATABASE = Symbol.for('outreach.tenancy.tenantScopeDatabase');
 
@@ -26,6 +34,11 @@ export const TENANT_SCOPE_DATABASE = Symbol.for('outreach.tenancy.tenantScopeDat
  */
 @Injectable()
 export class TenantDatabase {
+  private readonly batches = new Map<
+    string,
+    { organisationId: OrganisationId; pending: PendingStatement[] }
+  >();
+
   constructor(@Inject(TENANT_SCOPE_DATABASE) private readonly database: TenantScopeDatabase) {}
 
   /** The organisation of the current context. */
@@ -57,6 +70,76 @@ export class TenantDatabase {
       this.database.dataSource,
       getTenantContext().organisationId,
       statement,
+    );
+  }
+
+  /**
+   * statement(), coalesced: the statements of one organisation and one `batch` name issued during
+   * the same turn of the event loop go to PostgreSQL as ONE round trip and ONE transaction
+   * (runTenantStatements). Should that fail, nothing of it was committed and each statement runs
+   * again on its own, so every caller gets its own statement's answer or error. Only for single
+   * statements whose rows no other statement of the batch touches (no lock order to get wrong):
+   * the engine's task reads and records of sent messages, one task each.
+   */
+  batchedStatement<R>(batch: string, statement: OpeningRead<R>): Promise<R> {
+    const organisationId = getTenantContext().organisationId;
+    const key = `${organisationId}|${batch}`;
+    return new Promise<R>((resolve, reject) => {
+      let entry = this.batches.get(key);
+      if (!entry) {
+        entry = { organisationId, pending: [] };
+        this.batches.set(key, entry);
+        setImmediate(() => void this.flush(key));
+      }
+      entry.pending.push({ statement, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private async flush(key: string): Promise<void> {
+    const entry = this.batches.get(key);
+    if (!entry) return;
+    this.batches.delete(key);
+    const { organisationId, pending } = entry;
+    const { dataSource } = this.database;
+    if (pending.length > 1) {
+      let rows: Array<Record<string, unknown>[]> | null = null;
+      try {
+        rows = await runTenantStatements(
+          dataSource,
+          organisationId,
+          pending.map(({ statement }) => statement.sql),
+        );
+      } catch {
+        // Rolled back as a whole: each runs again alone, below.
+      }
+      if (rows !== null && rows.length !== pending.length) {
+        // Committed, yet the answers cannot be matched: never run them again.
+        const error = new Error(
+          `a batch of ${String(pending.length)} statements gave ${String(rows.length)} results`,
+        );
+        for (const { reject } of pending) reject(error);
+        return;
+      }
+      if (rows !== null) {
+        const answered = rows;
+        pending.forEach(({ statement, resolve, reject }, index) => {
+          try {
+            resolve(statement.read(answered[index] ?? []));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        return;
+      }
+    }
+    await Promise.all(
+      pending.map(async ({ statement, resolve, reject }) => {
+        try {
+          resolve(await runTenantStatement(dataSource, organisationId, statement));
+        } catch (error) {
+          reject(error);
+        }
+      }),
     );
   }
 
