@@ -285,6 +285,9 @@ const SUMS = `
          sum(machine_opens)::int AS machine_opens, sum(human_replies)::int AS human_replies,
          sum(auto_replies)::int AS auto_replies, sum(unsubscribes)::int AS unsubscribes`;
 const ZEROS = '0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0';
+const ZEROS_NAMED = `0 AS sent, 0 AS delivered, 0 AS bounced, 0 AS soft_bounced,
+         0 AS unique_human_opens, 0 AS total_opens, 0 AS human_opens, 0 AS machine_opens,
+         0 AS human_replies, 0 AS auto_replies, 0 AS unsubscribes`;
 
 /**
  * A campaign's figures at the rollup's grain, computed from the data ($1 organisation, $2
@@ -295,7 +298,8 @@ const ZEROS = '0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0';
  * unsubscribe — plus the enrollments per day of creation (no step) and the A/B assignments per
  * variant (no day). Opens and replies count on delivered messages only. Every figure is a count:
  * the campaign's totals, a step's, a variant's, a mailbox's or a day's are sums of these rows.
- * The rollup is exactly these rows (INSERT … SELECT); the live path reads them directly.
+ * The rollup is exactly these rows (INSERT … SELECT); the live daily series reads them directly,
+ * the live campaign stats count the same figures another way (CAMPAIGN_LIVE, no days).
  */
 const GRAIN = `
   WITH ${ANSWERS}, ${UNSUBSCRIBED},
@@ -416,6 +420,29 @@ function figuresQuery(from: string, groupBy: string[]): string {
    GROUP BY ${groupBy.join(', ')}`;
 }
 
+// The live count of a campaign's figures, independent of the grain (one row per message, no
+// days): its messages through its tasks (tasks_step_idx, messages_task_key) grouped by step,
+// A/B variant and mailbox; then its enrollments and A/B assignments. Cheaper than the grain
+// (no day per event), and a second computation the rollup is checked against.
+const CAMPAIGN_LIVE = figuresQuery(
+  `outreach.tasks t
+    JOIN outreach.messages m ON m.organisation_id = t.organisation_id AND m.task_id = t.id
+   AND t.organisation_id = $1 AND t.campaign_id = $2`,
+  ['t.step_id', 'm.step_experiment_id', 'm.variant_id', 'm.mailbox_id'],
+);
+const ENROLLMENTS_LIVE = `
+  SELECT NULL::uuid AS step_id, NULL::uuid AS step_experiment_id, NULL::uuid AS variant_id,
+         NULL::uuid AS mailbox_id, count(*)::int AS enrolled, 0 AS assigned, ${ZEROS_NAMED}
+    FROM outreach.campaign_enrollments c
+   WHERE c.organisation_id = $1 AND c.campaign_id = $2
+  UNION ALL
+  SELECT x.step_id, a.experiment_id, a.variant_id, NULL, 0, count(*)::int, ${ZEROS}
+    FROM outreach.enrollment_step_variant_assignments a
+    JOIN outreach.step_experiments x ON x.organisation_id = a.organisation_id AND x.id = a.experiment_id
+    JOIN outreach.workflow_steps s ON s.organisation_id = x.organisation_id AND s.id = x.step_id
+   WHERE a.organisation_id = $1 AND s.campaign_id = $2
+   GROUP BY x.step_id, a.experiment_id, a.variant_id`;
+
 // The mailbox's messages (messages_mailbox_idx), grouped by campaign.
 const MAILBOX = figuresQuery(
   `outreach.messages m
@@ -514,11 +541,16 @@ export class CampaignStatsRepository {
             organisationId,
             campaignId,
           ])
-        : await runQuery<GrainRow[]>(this.#manager, overDays(`(${GRAIN}) g`), [
-            organisationId,
-            campaignId,
-            span.timezone,
-          ]);
+        : [
+            ...(await runQuery<GrainRow[]>(this.#manager, CAMPAIGN_LIVE, [
+              organisationId,
+              campaignId,
+            ])),
+            ...(await runQuery<GrainRow[]>(this.#manager, ENROLLMENTS_LIVE, [
+              organisationId,
+              campaignId,
+            ])),
+          ];
     const steps = await runQuery<{ id: string; step_order: number }[]>(
       this.#manager,
       `SELECT id, step_order FROM outreach.workflow_steps
