@@ -76,7 +76,15 @@ describe('campaign stats rollup on PostgreSQL 18 (as outreach_app_user, under RL
     expect(before.stats?.source).toBe('live');
     expect(before.stats?.total.sent).toBeGreaterThan(0);
 
-    const built = await inOrg(org, (r) => r.campaignStats.rebuildRollup(org, activity.campaignId));
+    const built = await inOrg(org, async (r, manager) => {
+      const result = await r.campaignStats.rebuildRollup(org, activity.campaignId);
+      // A rebuild reads every message of the campaign: beyond the apps' 15 s statement timeout.
+      const timeout = await manager.query<{ t: string }[]>(
+        "SELECT current_setting('statement_timeout') AS t",
+      );
+      expect(timeout[0]?.t).toBe('10min');
+      return result;
+    });
     expect(built?.messages).toBe(before.stats?.total.sent);
     const fromRollup = await both('auto');
     expect(fromRollup.stats?.source).toBe('rollup');

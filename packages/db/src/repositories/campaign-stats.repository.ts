@@ -168,6 +168,12 @@ export interface CampaignSpan {
  */
 export const LIVE_STATS_MAX_MESSAGES = 20_000;
 
+/**
+ * The statement timeout of a rollup rebuild (transaction-local): it reads every message of the
+ * campaign (tens of seconds at 1,000,000 on a busy machine), beyond the apps' 15 s default.
+ */
+export const ROLLUP_STATEMENT_TIMEOUT_MS = 600_000;
+
 export interface ExperimentVariantCount {
   variantId: string;
   key: string;
@@ -627,7 +633,8 @@ export class CampaignStatsRepository {
    * campaign's rollup state (one rebuild at a time), deletes the change markers it sees, then
    * replaces the rollup rows by the grain counted now (every change committed before the markers
    * were deleted is counted; a change committed later leaves its marker, so the campaign is
-   * rebuilt again). Null when the campaign is not found (its markers are dropped).
+   * rebuilt again). Null when the campaign is not found (its markers are dropped). Raises the
+   * transaction's statement timeout to ROLLUP_STATEMENT_TIMEOUT_MS.
    */
   async rebuildRollup(
     organisationId: OrganisationId,
@@ -660,6 +667,9 @@ export class CampaignStatsRepository {
       [organisationId, campaignId],
     );
     const computedAt = marked[0]?.at ?? new Date();
+    await runQuery(this.#manager, "SELECT set_config('statement_timeout', $1, true)", [
+      String(ROLLUP_STATEMENT_TIMEOUT_MS),
+    ]);
     await runQuery(
       this.#manager,
       'DELETE FROM analytics.campaign_stats_rollups WHERE organisation_id = $1 AND campaign_id = $2',
