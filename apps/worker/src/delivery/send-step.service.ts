@@ -292,7 +292,16 @@ export class SendStepService {
         now: capsNow,
       },
     );
-    const written = await this.tenants.statement(statement);
+    // Coalesced with the organisation's other writes of the same turn (one round trip, one
+    // transaction, committed before any of their SMTP calls), in the order of the locks they
+    // take — the mailbox's, then its counter row — so that concurrent batches cannot deadlock.
+    const lockOrder = [
+      mailbox.id,
+      context.campaign.id,
+      limits.day,
+      shardOf(taskId).toString(16).padStart(2, '0'),
+    ].join('|');
+    const written = await this.tenants.batchedStatement('write-sending', statement, lockOrder);
     if (!written.written) {
       const capped = capsGate(
         context,

@@ -20,6 +20,7 @@ import {
 /** A statement waiting for its batch (batchedStatement). */
 interface PendingStatement {
   statement: OpeningRead<unknown>;
+  order: string;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -78,10 +79,13 @@ export class TenantDatabase {
    * the same turn of the event loop go to PostgreSQL as ONE round trip and ONE transaction
    * (runTenantStatements). Should that fail, nothing of it was committed and each statement runs
    * again on its own, so every caller gets its own statement's answer or error. Only for single
-   * statements whose rows no other statement of the batch touches (no lock order to get wrong):
-   * the engine's task reads and records of sent messages, one task each.
+   * statements whose rows no other statement of the batch touches, or that lock shared rows in
+   * the order of `order` (the batch runs in that order, so that concurrent batches take those
+   * locks in one order): the engine's task reads, message writes (ordered by mailbox, campaign,
+   * day and counter shard: the mailbox's lock, then its counter rows) and records of sent
+   * messages. A deadlock nonetheless is a failed batch: each runs alone.
    */
-  batchedStatement<R>(batch: string, statement: OpeningRead<R>): Promise<R> {
+  batchedStatement<R>(batch: string, statement: OpeningRead<R>, order = ''): Promise<R> {
     const organisationId = getTenantContext().organisationId;
     const key = `${organisationId}|${batch}`;
     return new Promise<R>((resolve, reject) => {
@@ -91,7 +95,12 @@ export class TenantDatabase {
         this.batches.set(key, entry);
         setImmediate(() => void this.flush(key));
       }
-      entry.pending.push({ statement, resolve: resolve as (value: unknown) => void, reject });
+      entry.pending.push({
+        statement,
+        order,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
     });
   }
 
@@ -99,7 +108,10 @@ export class TenantDatabase {
     const entry = this.batches.get(key);
     if (!entry) return;
     this.batches.delete(key);
-    const { organisationId, pending } = entry;
+    const { organisationId } = entry;
+    const pending = entry.pending.sort((left, right) =>
+      left.order < right.order ? -1 : left.order > right.order ? 1 : 0,
+    );
     const { dataSource } = this.database;
     if (pending.length > 1) {
       let rows: Array<Record<string, unknown>[]> | null = null;
