@@ -1,5 +1,5 @@
 import type { SendCounts, SendMailbox, SendTaskContext } from '@outreach/db';
-import { capsGate, capsHeadroom, windowOf } from './send-gate.js';
+import { capsGate, capsLimits, windowOf } from './send-gate.js';
 
 /*
  * The caps as the send path applies them, on a Paris campaign (window 09:00-18:00, Monday to
@@ -43,10 +43,14 @@ const gate = (box: SendMailbox, sent: SendCounts, random = () => 0.5) =>
   capsGate(context, box, windowOf(context), sent, MONDAY_10H_PARIS, random);
 
 describe('caps', () => {
-  it('lets a send through below every cap, and says how far the nearest cap is', () => {
+  it('lets a send through below every cap, and gives the database the same limits', () => {
     expect(gate(mailbox(), counts(10, 20))).toBeNull();
-    // Campaign: 50 - 20 = 30 left; mailbox: 100 - 10 = 90 left.
-    expect(capsHeadroom(context, mailbox(), counts(10, 20), MONDAY_10H_PARIS)).toBe(30);
+    expect(capsLimits(context, mailbox(), MONDAY_10H_PARIS, () => 0.5)).toEqual({
+      day: '2026-12-07',
+      mailboxAllowance: 100,
+      campaignLimit: 50,
+      spacingMs: 0,
+    });
   });
 
   it('waits for the next opening of the window when the mailbox has sent its daily cap', () => {
@@ -63,7 +67,7 @@ describe('caps', () => {
       warmupTargetPerDay: 80,
       warmupStartedOn: '2026-12-04', // three days before: 5 + 3 × 5 = 20
     });
-    expect(capsHeadroom(context, warming, counts(15, 0), MONDAY_10H_PARIS)).toBe(5);
+    expect(capsLimits(context, warming, MONDAY_10H_PARIS, () => 0.5).mailboxAllowance).toBe(20);
     expect(gate(warming, counts(20, 0))?.reason).toBe(
       'waiting: mailbox sophie@example.com sent its 20 e-mails of 2026-12-07 (warm-up)',
     );
@@ -84,5 +88,10 @@ describe('caps', () => {
     expect(verdict?.until.getTime()).toBeGreaterThanOrEqual(justNow.getTime() + 60_000);
     const longAgo = new Date(MONDAY_10H_PARIS.getTime() - 3_600_000);
     expect(gate(spaced, counts(1, 1, longAgo))).toBeNull();
+    // The database waits exactly as long as capsGate with the same jitter: 60 s + 25 % × 0.5.
+    expect(capsLimits(context, spaced, MONDAY_10H_PARIS, () => 0.5).spacingMs).toBe(67_500);
+    const atTheLimit = new Date(MONDAY_10H_PARIS.getTime() - 67_500);
+    expect(gate(spaced, counts(1, 1, atTheLimit))).toBeNull();
+    expect(gate(spaced, counts(1, 1, new Date(atTheLimit.getTime() + 1)))).not.toBeNull();
   });
 });

@@ -151,23 +151,6 @@ export function capDay(
 }
 
 /**
- * Sends left before the nearest cap today: the mailbox's allowance (daily cap, warm-up ramp) and
- * the campaign's daily limit, minus what was counted.
- */
-export function capsHeadroom(
-  context: SendTaskContext,
-  mailbox: SendMailbox,
-  counts: SendCounts,
-  now: Date,
-): number {
-  const allowance = mailboxAllowance(mailbox, capDay(context, now).date);
-  return Math.min(
-    allowance - counts.mailboxSends,
-    context.campaign.dailyLimit - counts.campaignSends,
-  );
-}
-
-/**
  * What the database checks a send against (SendTaskRepository.writeSendingWithinCaps), as
  * capsGate would with the same `random`: the campaign's local day, the mailbox's allowance that
  * day (daily cap or warm-up ramp), the campaign's daily limit, and the mailbox's minimum spacing
