@@ -84,11 +84,12 @@ describe('tenancy rules, checked on the catalog', () => {
     expect(organisationCascadeViolations(tenantTables, allForeignKeys)).toEqual([]);
   });
 
-  it('lets only campaign_enrollments and tasks leave their organisation key NOT ENFORCED (V20251230_100000)', () => {
+  it('lets only positions, campaign_enrollments and tasks leave their organisation key NOT ENFORCED (V20251230_200000, V20251230_100000)', () => {
     const notEnforced = allForeignKeys
       .filter((fk) => !fk.enforced)
       .map((fk) => `${qualified(fk)}.${fk.name}`);
     expect(notEnforced).toEqual([
+      'crm.positions.positions_organisation_id_fkey',
       'outreach.campaign_enrollments.campaign_enrollments_organisation_id_fkey',
       'outreach.tasks.tasks_organisation_id_fkey',
     ]);
@@ -97,7 +98,8 @@ describe('tenancy rules, checked on the catalog', () => {
   it('the cascade rule flags a NOT ENFORCED organisation key that nothing replaces (checked inside a rolled-back transaction)', async () => {
     await client.query('BEGIN');
     try {
-      // Each probe references crm.positions (enforced organisation key, cascades) or another probe.
+      // Each probe references crm.positions (cascades from the organisation through crm.people)
+      // or another probe.
       const probe = (name: string, positionColumn: string, onDelete: string): string => `
         CREATE TABLE crm.${name} (
           organisation_id uuid NOT NULL, id uuid NOT NULL, position_id uuid ${positionColumn},
