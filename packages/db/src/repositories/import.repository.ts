@@ -57,7 +57,7 @@ const COPY_CHUNK_BYTES = 256 * 1024;
  * is the run's first row, cells a JSON array of the rows' cell arrays). One staged row per CSV
  * row cost two foreign-key checks, two index entries and a tuple each — 100,000 of each for a
  * 100,000-row file, most of the upload's time; runs of 1,000 make that a hundred. The worker's
- * validation (20,000 rows) and merge (5,000) batches are multiples of it.
+ * validation and merge batches (20,000 rows each) are multiples of it.
  */
 export const STAGED_ROWS_PER_RUN = 1_000;
 
