@@ -100,28 +100,33 @@ describe('campaign enrollment keys', () => {
     }
   });
 
-  it("checks a new task's enrollment by a unique index when the table was analysed empty", async () => {
-    const org = await insertOrganisation(client, 'Base neuve');
+  /**
+   * The plan of a new task's enrollment-key check after a large enrollment of one campaign in one
+   * transaction, the table analysed before it with `analysedRows` enrollments (0: a new
+   * database, no column statistics). Only the table's size and statistics matter to the plan:
+   * the rows are written without their own foreign-key checks (replica role; rolled back).
+   */
+  async function enrollmentCheckScans(analysedRows: number) {
+    const org = await insertOrganisation(client, `Base ${String(analysedRows)}`);
     const campaign = await insertCampaign(client, org);
     const step = await insertStep(client, org, campaign);
     await client.query('BEGIN');
     try {
-      // A new database: campaign_enrollments analysed while empty (no column statistics), then
-      // a large enrollment of one campaign in one transaction, as the first big POST
-      // …/enrollments does. Only the table's size and statistics matter to the plan: the rows
-      // are written without their own foreign-key checks (replica role; rolled back below).
       await client.query('DELETE FROM outreach.campaign_enrollments');
       await client.query(
         `DELETE FROM pg_statistic WHERE starelid = 'outreach.campaign_enrollments'::regclass`,
       );
-      await client.query('ANALYZE outreach.campaign_enrollments');
       await client.query('SET LOCAL session_replication_role = replica');
-      await client.query(
-        `INSERT INTO outreach.campaign_enrollments
-                (organisation_id, campaign_id, position_id, current_step_id)
-         SELECT $1, $2, gen_random_uuid(), $3 FROM generate_series(1, 5000)`,
-        [org, campaign, step],
-      );
+      const enroll = (count: number) =>
+        client.query(
+          `INSERT INTO outreach.campaign_enrollments
+                  (organisation_id, campaign_id, position_id, current_step_id)
+           SELECT $1, $2, gen_random_uuid(), $3 FROM generate_series(1, $4::int)`,
+          [org, campaign, step, count],
+        );
+      if (analysedRows > 0) await enroll(analysedRows);
+      await client.query('ANALYZE outreach.campaign_enrollments');
+      await enroll(5000);
       await client.query('SET LOCAL session_replication_role = origin');
       // The foreign-key check's own query (ri_triggers.c), with a generic plan as PostgreSQL
       // keeps it for the connection.
@@ -135,14 +140,24 @@ describe('campaign enrollment keys', () => {
         `EXPLAIN (FORMAT JSON) EXECUTE enrollment_check(${client.escapeLiteral(org)}, ` +
           `${client.escapeLiteral(campaign)}, gen_random_uuid())`,
       );
-      const scans = indexScans(rows[0]?.['QUERY PLAN']);
-      expect(scans).toHaveLength(1);
-      expect(['campaign_enrollments_pkey', 'campaign_enrollments_campaign_id_key']).toContain(
-        scans[0]?.index,
-      );
-      expect(scans[0]?.cond).toContain('id = $3');
+      return indexScans(rows[0]?.['QUERY PLAN']);
     } finally {
       await client.query('ROLLBACK');
+      await client.query('DEALLOCATE ALL'); // a prepared statement outlives its transaction
     }
+  }
+
+  it.each([
+    ['analysed empty (a new database)', 0],
+    // With one row, every index starting with organisation_id looked as selective as the key:
+    // the all-NULL message indexes were chosen until they became partial (V20251230_500000).
+    ['analysed with a single enrollment', 1],
+  ])("checks a new task's enrollment by a unique index when the table was %s", async (_, rows) => {
+    const scans = await enrollmentCheckScans(rows);
+    expect(scans).toHaveLength(1);
+    expect(['campaign_enrollments_pkey', 'campaign_enrollments_campaign_id_key']).toContain(
+      scans[0]?.index,
+    );
+    expect(scans[0]?.cond).toContain('id = $3');
   });
 });

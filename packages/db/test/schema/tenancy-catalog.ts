@@ -30,6 +30,8 @@ export interface IndexInfo {
   name: string;
   unique: boolean;
   partial: boolean;
+  /** A partial index's predicate as SQL text (`exit_message_id IS NOT NULL`), else null. */
+  predicate: string | null;
   /** Key columns in order; an expression appears as its SQL text. */
   keys: string[];
 }
@@ -166,6 +168,7 @@ export async function indexes(client: pg.Client, schemas: readonly string[]): Pr
   const result = await client.query<IndexInfo>(
     `SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name,
             i.indisunique AS unique, i.indpred IS NOT NULL AS partial,
+            pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
             array(SELECT pg_get_indexdef(i.indexrelid, k, true)
                     FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS keys
        FROM pg_index i
@@ -178,11 +181,22 @@ export async function indexes(client: pg.Client, schemas: readonly string[]): Pr
   return result.rows;
 }
 
-/** True when some index can serve the lookups a foreign key makes on its referencing table. */
+/**
+ * True when some index can serve the lookups a foreign key makes on its referencing table. A
+ * partial index counts only when its predicate is `<a column of the key> IS NOT NULL`: the key's
+ * look-ups (`column = $n`) imply it, and the rows it leaves out (NULL) reference nothing.
+ */
 export function foreignKeyHasIndex(fk: ForeignKeyInfo, all: readonly IndexInfo[]): boolean {
   const fkColumns = new Set(fk.columns);
+  const servesKey = (index: IndexInfo): boolean => {
+    if (!index.partial) return true;
+    const notNull = /^\(?(\w+) IS NOT NULL\)?$/.exec(index.predicate ?? '');
+    return (
+      notNull?.[1] !== undefined && notNull[1] !== 'organisation_id' && fkColumns.has(notNull[1])
+    );
+  };
   return all.some((index) => {
-    if (index.schema !== fk.schema || index.table !== fk.table || index.partial) return false;
+    if (index.schema !== fk.schema || index.table !== fk.table || !servesKey(index)) return false;
     const leading = index.keys.slice(0, fk.columns.length);
     // The index starts with exactly the foreign key's columns (any order) ...
     if (leading.length === fkColumns.size && leading.every((key) => fkColumns.has(key)))

@@ -273,4 +273,34 @@ describe('tenancy rules, checked on the catalog', () => {
     };
     expect(foreignKeyHasIndex(fake, allIndexes)).toBe(false);
   });
+
+  it('the foreign-key index check accepts a partial index only when its predicate is the key column IS NOT NULL', () => {
+    const fk: ForeignKeyInfo = {
+      schema: 'outreach',
+      table: 'campaign_enrollments',
+      name: 'some_message_fkey',
+      columns: ['organisation_id', 'some_message_id'],
+      referencedSchema: 'outreach',
+      referencedTable: 'messages',
+      referencedColumns: ['organisation_id', 'id'],
+      onDelete: 'n',
+      enforced: true,
+      validated: true,
+      notNull: false,
+    };
+    const index = (predicate: string | null): IndexInfo => ({
+      schema: 'outreach',
+      table: 'campaign_enrollments',
+      name: 'some_message_idx',
+      unique: false,
+      partial: predicate !== null,
+      predicate,
+      keys: ['organisation_id', 'some_message_id'],
+    });
+    expect(foreignKeyHasIndex(fk, [index(null)])).toBe(true);
+    expect(foreignKeyHasIndex(fk, [index('some_message_id IS NOT NULL')])).toBe(true);
+    expect(foreignKeyHasIndex(fk, [index("status = 'exited'::text")])).toBe(false);
+    expect(foreignKeyHasIndex(fk, [index('other_id IS NOT NULL')])).toBe(false);
+    expect(foreignKeyHasIndex(fk, [index('organisation_id IS NOT NULL')])).toBe(false);
+  });
 });
