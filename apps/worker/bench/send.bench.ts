@@ -38,6 +38,8 @@ const PROFILE_ARGS = process.env.BENCH_CPU_PROFILE
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
   : [];
 const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
+/** BENCH_PG_STATEMENTS=1: pg_stat_statements (nested statements too); the costliest are printed. */
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const POOL = process.env.SMTP_POOL_CONNECTIONS ?? '5';
 const BATCH = process.env.CLAIM_BATCH_SIZE ?? '200';
 const EVERY = process.env.CLAIM_EVERY_MS ?? '200';
@@ -143,7 +145,14 @@ async function main(): Promise<void> {
   const postgres = new PostgresServer({
     dataDir: join(root, 'pgdata'),
     port: await freePort(),
-    settings: { fsync: 'off', synchronous_commit: 'off', max_connections: 200 },
+    settings: {
+      fsync: 'off',
+      synchronous_commit: 'off',
+      max_connections: 200,
+      ...(PG_STATEMENTS
+        ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
+        : {}),
+    },
   });
   const redis = new RedisServer({ port: await freePort(), dir: root });
   const bouncer = new PgBouncerServer({
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     await migrateDatabase(postgres.url('outreach'));
     await postgres.query(`CREATE ROLE ${APP_USER} LOGIN PASSWORD '${APP_USER}'`);
     await postgres.query(`GRANT outreach_app TO ${APP_USER}`);
+    if (PG_STATEMENTS) await postgres.query('CREATE EXTENSION pg_stat_statements', 'outreach');
     await redis.start();
     await bouncer.start();
     const direct = `postgres://${APP_USER}:${APP_USER}@127.0.0.1:${postgres.port}/outreach`;
@@ -287,6 +297,7 @@ async function main(): Promise<void> {
     console.log(
       `duplicates at the sink: ${sink.duplicates().length} by Message-ID, ${twice} by recipient (target 0)`,
     );
+    if (PG_STATEMENTS) await printCostliestStatements(postgres, MAILS * runs.length);
   } finally {
     stopWorker();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -299,3 +310,30 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** The statements that cost PostgreSQL the most over the whole run (BENCH_PG_STATEMENTS=1). */
+async function printCostliestStatements(postgres: PostgresServer, mails: number): Promise<void> {
+  const { rows } = await postgres.query(
+    `SELECT calls, round(total_exec_time)::bigint AS total_ms, rows, toplevel,
+            regexp_replace(left(query, 140), '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'outreach')
+      ORDER BY total_exec_time DESC LIMIT 15`,
+    'outreach',
+  );
+  console.log('');
+  console.log(`PostgreSQL's costliest statements (total ms; µs per mail over ${String(mails)}):`);
+  for (const row of rows as {
+    calls: string;
+    total_ms: string;
+    rows: string;
+    toplevel: boolean;
+    query: string;
+  }[]) {
+    const perMail = ((Number(row.total_ms) * 1_000) / mails).toFixed(0);
+    console.log(
+      `${row.total_ms.padStart(7)} ms ${perMail.padStart(6)} µs ${row.calls.padStart(7)} calls ` +
+        `${row.toplevel ? 'top   ' : 'nested'} ${row.query}`,
+    );
+  }
+}
