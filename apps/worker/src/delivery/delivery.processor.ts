@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { SystemDatabase } from '@outreach/db/system';
 import {
@@ -12,7 +12,11 @@ import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import { TenantDatabase } from '@outreach/tenancy';
 import type { Job } from 'bullmq';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
-import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
+import {
+  ContractProcessor,
+  type JobHandlers,
+  type ScheduleKeeping,
+} from '../jobs/contract.processor.js';
 import { DeliveryMetrics } from './delivery.metrics.js';
 import { SendStepService } from './send-step.service.js';
 
@@ -43,8 +47,6 @@ export class DeliveryProcessor
 {
   readonly queue = deliveryQueue;
   private readonly owner: string;
-  private schedulerTimer: NodeJS.Timeout | undefined;
-  private schedulerFailing = false;
 
   /** The send job's first read (SendStepService) checks its organisation, in one round trip. */
   protected override readonly organisationCheckedByHandler = new Set(['send-step'] as const);
@@ -73,36 +75,21 @@ export class DeliveryProcessor
     } catch {
       // No BullMQ worker (module used without BullModule): nothing to tune.
     }
-    void this.ensureScheduler();
-    this.schedulerTimer = setInterval(
-      () => void this.ensureScheduler(),
-      CLAIM_SCHEDULER_REFRESH_MS,
-    );
-    this.schedulerTimer.unref();
   }
 
-  override async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.schedulerTimer);
-    await super.beforeApplicationShutdown();
-  }
-
-  /**
-   * Upserts the claim scheduler. With Redis down it fails (logged once per outage): BullMQ
-   * reconnects and the next refresh registers it.
-   */
-  private async ensureScheduler(): Promise<void> {
-    try {
-      await this.producer.schedule(
-        deliveryQueue,
-        'claim-due-tasks',
-        {},
-        { schedulerId: CLAIM_SCHEDULER_ID, everyMs: this.config.delivery.claimEveryMs },
-      );
-      this.schedulerFailing = false;
-    } catch (error) {
-      if (!this.schedulerFailing) this.logScheduler(error);
-      this.schedulerFailing = true;
-    }
+  protected override scheduleKeeping(): ScheduleKeeping<typeof deliveryQueue> {
+    return {
+      producer: this.producer,
+      refreshMs: CLAIM_SCHEDULER_REFRESH_MS,
+      schedules: [
+        {
+          schedulerId: CLAIM_SCHEDULER_ID,
+          job: 'claim-due-tasks',
+          payload: {},
+          everyMs: this.config.delivery.claimEveryMs,
+        },
+      ],
+    };
   }
 
   async claimDueTasks(): Promise<ClaimDueTasksResult> {
@@ -137,11 +124,5 @@ export class DeliveryProcessor
     const result = await this.sender.send(taskId);
     this.metrics.claimToSend((Date.now() - job.timestamp) / 1_000);
     return result;
-  }
-
-  private logScheduler(error: unknown): void {
-    new Logger(DeliveryProcessor.name).error(
-      `could not register the claim scheduler: ${String(error)}`,
-    );
   }
 }

@@ -1,11 +1,15 @@
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { SystemDatabase } from '@outreach/db/system';
 import { inboundQueue, JobProducer, type InboundMessageResult } from '@outreach/jobs';
 import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import { TenantDatabase } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
-import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
+import {
+  ContractProcessor,
+  type JobHandlers,
+  type ScheduleKeeping,
+} from '../jobs/contract.processor.js';
 import { InboundSyncService } from './inbound-sync.service.js';
 import { InboundService } from './inbound.service.js';
 
@@ -28,8 +32,6 @@ export class InboundProcessor
   implements OnApplicationBootstrap
 {
   readonly queue = inboundQueue;
-  private schedulerTimer: NodeJS.Timeout | undefined;
-  private schedulerFailing = false;
 
   protected readonly handlers: JobHandlers<typeof inboundQueue> = {
     'sync-mailboxes': () => this.syncMailboxes(),
@@ -55,17 +57,21 @@ export class InboundProcessor
     } catch {
       // No BullMQ worker (module used without BullModule): nothing to tune.
     }
-    void this.ensureScheduler();
-    this.schedulerTimer = setInterval(
-      () => void this.ensureScheduler(),
-      INBOUND_SCHEDULER_REFRESH_MS,
-    );
-    this.schedulerTimer.unref();
   }
 
-  override async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.schedulerTimer);
-    await super.beforeApplicationShutdown();
+  protected override scheduleKeeping(): ScheduleKeeping<typeof inboundQueue> {
+    return {
+      producer: this.producer,
+      refreshMs: INBOUND_SCHEDULER_REFRESH_MS,
+      schedules: [
+        {
+          schedulerId: INBOUND_SCHEDULER_ID,
+          job: 'sync-mailboxes',
+          payload: {},
+          everyMs: this.config.inbound.pollIntervalMs,
+        },
+      ],
+    };
   }
 
   async syncMailboxes(): Promise<{ mailboxes: number; enqueued: number }> {
@@ -94,24 +100,5 @@ export class InboundProcessor
       Buffer.from(payload.raw, 'base64'),
       new Date(payload.receivedAt),
     );
-  }
-
-  private async ensureScheduler(): Promise<void> {
-    try {
-      await this.producer.schedule(
-        inboundQueue,
-        'sync-mailboxes',
-        {},
-        { schedulerId: INBOUND_SCHEDULER_ID, everyMs: this.config.inbound.pollIntervalMs },
-      );
-      this.schedulerFailing = false;
-    } catch (error) {
-      if (!this.schedulerFailing) {
-        new Logger(InboundProcessor.name).error(
-          `could not register the inbound sync scheduler: ${String(error)}`,
-        );
-      }
-      this.schedulerFailing = true;
-    }
   }
 }

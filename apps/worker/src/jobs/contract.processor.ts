@@ -9,8 +9,10 @@ import {
   isUnrecoverableJobError,
   jobKind,
   parseJobPayload,
+  type JobInput,
   type JobName,
   type JobPayload,
+  type JobProducer,
   type QueueContract,
 } from '@outreach/jobs';
 import { TenantDatabase } from '@outreach/tenancy';
@@ -19,6 +21,22 @@ import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 export type JobHandlers<Q extends QueueContract> = {
   [N in JobName<Q>]: (payload: JobPayload<Q, N>, job: Job) => Promise<unknown>;
 };
+
+/** A BullMQ job scheduler of the processor's queue (idempotent by its id in every process). */
+export interface KeptSchedule<Q extends QueueContract> {
+  schedulerId: string;
+  job: JobName<Q>;
+  payload: JobInput<Q, JobName<Q>>;
+  everyMs: number;
+}
+
+/** The schedulers a processor keeps registered, how often, and through which producer. */
+export interface ScheduleKeeping<Q extends QueueContract> {
+  producer: JobProducer;
+  schedules: readonly KeptSchedule<Q>[];
+  /** Upserted again this often: a Redis that restarted empty (flushed, failed over) lost them. */
+  refreshMs: number;
+}
 
 /**
  * The one WorkerHost of a queue. Subclasses name their queue contract and one handler per
@@ -48,6 +66,17 @@ export abstract class ContractProcessor<Q extends QueueContract>
   protected readonly organisationCheckedByHandler: ReadonlySet<JobName<Q>> = new Set();
   private readonly log = new Logger('JobProcessor');
   private redisReachable = true;
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private schedulesFailing = false;
+
+  /**
+   * The job schedulers this processor keeps in Redis (none by default): upserted at start and
+   * every `refreshMs` after, by every worker process (the scheduler id makes it one schedule);
+   * with Redis down the failure is logged once per outage and the next refresh registers them.
+   */
+  protected scheduleKeeping(): ScheduleKeeping<Q> | undefined {
+    return undefined;
+  }
 
   /** Tenant jobs enter through it; subclasses inherit the injection (no constructor needed). */
   constructor(@Inject(TenantDatabase) protected readonly tenants: TenantDatabase) {
@@ -59,6 +88,7 @@ export abstract class ContractProcessor<Q extends QueueContract>
    * would wait for it forever, so the worker is then closed at once (its jobs stay in Redis).
    */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.scheduleTimer);
     await this.startedWorker()?.close(!this.redisReachable);
   }
 
@@ -71,8 +101,17 @@ export abstract class ContractProcessor<Q extends QueueContract>
     }
   }
 
-  /** Tracks Redis reachability and logs connection errors once per outage (not per retry). */
+  /**
+   * Tracks Redis reachability and logs connection errors once per outage (not per retry);
+   * starts keeping the schedulers.
+   */
   onApplicationBootstrap(): void {
+    const keeping = this.scheduleKeeping();
+    if (keeping) {
+      void this.keepSchedules(keeping);
+      this.scheduleTimer = setInterval(() => void this.keepSchedules(keeping), keeping.refreshMs);
+      this.scheduleTimer.unref();
+    }
     const worker = this.startedWorker();
     worker?.on('ready', () => {
       this.redisReachable = true;
@@ -83,6 +122,23 @@ export abstract class ContractProcessor<Q extends QueueContract>
       }
       this.redisReachable = false;
     });
+  }
+
+  private async keepSchedules(keeping: ScheduleKeeping<Q>): Promise<void> {
+    try {
+      for (const schedule of keeping.schedules) {
+        await keeping.producer.schedule(this.queue, schedule.job, schedule.payload, {
+          schedulerId: schedule.schedulerId,
+          everyMs: schedule.everyMs,
+        });
+      }
+      this.schedulesFailing = false;
+    } catch (error) {
+      if (!this.schedulesFailing) {
+        this.log.error(`could not register the ${this.queue.name} schedulers: ${String(error)}`);
+      }
+      this.schedulesFailing = true;
+    }
   }
 
   /** Job names this processor handles (read by JobCoverageCheck). */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import {
   JobProducer,
@@ -11,7 +11,11 @@ import {
 import { SERVICE_CONFIG } from '@outreach/service-kit/config';
 import { TenantDatabase } from '@outreach/tenancy';
 import type { WorkerConfig } from '../config/worker-config.schema.js';
-import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
+import {
+  ContractProcessor,
+  type JobHandlers,
+  type ScheduleKeeping,
+} from '../jobs/contract.processor.js';
 import { ExperimentEvaluationService } from './experiment-evaluation.service.js';
 import { StatsRollupService } from './stats-rollup.service.js';
 
@@ -41,8 +45,6 @@ export class MaintenanceProcessor
   implements OnApplicationBootstrap
 {
   readonly queue = maintenanceQueue;
-  private schedulerTimer: NodeJS.Timeout | undefined;
-  private schedulerFailing = false;
 
   protected readonly handlers: JobHandlers<typeof maintenanceQueue> = {
     heartbeat: () => this.heartbeat(),
@@ -63,51 +65,25 @@ export class MaintenanceProcessor
     super(tenants);
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    void this.ensureScheduler();
-    this.schedulerTimer = setInterval(() => void this.ensureScheduler(), SCHEDULER_REFRESH_MS);
-    this.schedulerTimer.unref();
-  }
-
-  override async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.schedulerTimer);
-    await super.beforeApplicationShutdown();
-  }
-
-  /**
-   * Upserts the evaluate-experiments and roll-up-campaign-stats schedulers; with Redis down,
-   * logged once per outage.
-   */
-  private async ensureScheduler(): Promise<void> {
-    try {
-      await this.producer.schedule(
-        maintenanceQueue,
-        'evaluate-experiments',
-        {},
+  protected override scheduleKeeping(): ScheduleKeeping<typeof maintenanceQueue> {
+    return {
+      producer: this.producer,
+      refreshMs: SCHEDULER_REFRESH_MS,
+      schedules: [
         {
           schedulerId: EVALUATE_EXPERIMENTS_SCHEDULER_ID,
+          job: 'evaluate-experiments',
+          payload: {},
           everyMs: this.config.experiments.evaluationEveryMs,
         },
-      );
-      await this.producer.schedule(
-        maintenanceQueue,
-        'roll-up-campaign-stats',
-        {},
         {
           schedulerId: ROLL_UP_CAMPAIGN_STATS_SCHEDULER_ID,
+          job: 'roll-up-campaign-stats',
+          payload: {},
           everyMs: this.config.stats.rollupEveryMs,
         },
-      );
-      this.schedulerFailing = false;
-    } catch (error) {
-      if (!this.schedulerFailing) {
-        new Logger(MaintenanceProcessor.name).error(
-          `could not register the maintenance schedulers: ${String(error)}`,
-        );
-      }
-      this.schedulerFailing = true;
-    }
+      ],
+    };
   }
 
   /** The worker process that handled the job, and when: proves a worker consumes the queue. */
