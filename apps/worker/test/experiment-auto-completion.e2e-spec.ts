@@ -38,7 +38,8 @@ interface ExperimentRow {
  * Auto-completion through the worker: the scheduled evaluate-experiments job (every second
  * here) finds the running auto-completing experiments of every organisation through the system
  * path, and each evaluate-experiment job completes its experiment when a variant wins — with the
- * winner and the figures recorded — and leaves an underpowered one running.
+ * winner and the figures recorded — and leaves an underpowered one running. The same worker's
+ * scheduled roll-up-campaign-stats job (every second too) rolls up the changed campaigns.
  */
 describe('A/B auto-completion by the worker (e2e)', () => {
   let database: TestDatabase;
@@ -114,6 +115,7 @@ describe('A/B auto-completion by the worker (e2e)', () => {
     const env = testServiceEnv(database.appUrl, {
       PORT: String(await freePort()),
       EXPERIMENT_EVALUATION_EVERY_MS: '1000',
+      STATS_ROLLUP_EVERY_MS: '1000',
     });
     worker = (await createWorker(env, { logDestination: silentLog })).app;
     const deadline = Date.now() + 60_000;
@@ -146,5 +148,47 @@ describe('A/B auto-completion by the worker (e2e)', () => {
       winner_variant_id: null,
       decision: null,
     });
+  });
+
+  it("rolls up every organisation's changed campaigns from the data, and again after a change", async () => {
+    const codec = new CursorCodec(FIXTURE_CURSOR_SECRET);
+    const stats = (org: OrganisationId, campaignId: string, read: 'auto' | 'live') =>
+      runInTenantTransaction(seeding, org, (manager) =>
+        createRepositories(manager, codec).campaignStats.forCampaign(org, campaignId, read),
+      );
+    const rolledUp = async (org: OrganisationId, campaignId: string) => {
+      const deadline = Date.now() + 30_000;
+      let current = await stats(org, campaignId, 'auto');
+      while (current?.source !== 'rollup' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        current = await stats(org, campaignId, 'auto');
+      }
+      return current;
+    };
+    const figures = (value: Awaited<ReturnType<typeof stats>>) =>
+      value && { total: value.total, steps: value.steps, variants: value.variants };
+    for (const [org, campaignId] of [
+      [orgA, clear.campaignId],
+      [orgB, underpowered.campaignId],
+    ] as const) {
+      const current = await rolledUp(org, campaignId);
+      expect(current?.source).toBe('rollup');
+      expect(figures(current)).toEqual(figures(await stats(org, campaignId, 'live')));
+    }
+    // A late human reply to an old message: the trigger marks the campaign, the worker rebuilds.
+    const before = await rolledUp(orgB, underpowered.campaignId);
+    await admin.query(
+      `INSERT INTO outreach.messages (organisation_id, direction, status, from_email, to_email,
+              subject, received_at, inbound_class, replied_to_message_id)
+       SELECT m.organisation_id, 'inbound', 'received', m.to_email, m.from_email, 'Re: late',
+              now(), 'human_reply', m.id
+         FROM outreach.messages m
+        WHERE m.organisation_id = $1 AND m.direction = 'outbound' AND m.status = 'sent'
+          AND m.to_email = 'p1-auto@activity.example'`,
+      [orgB],
+    );
+    const after = await rolledUp(orgB, underpowered.campaignId);
+    expect(after?.total.humanReplies).toBe((before?.total.humanReplies ?? 0) + 1);
+    expect(after?.computedAt.getTime()).toBeGreaterThan(before?.computedAt.getTime() ?? 0);
   });
 });
