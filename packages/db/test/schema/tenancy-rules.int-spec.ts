@@ -257,37 +257,34 @@ describe('tenancy rules, checked on the catalog', () => {
     expect(missing).toEqual([]);
   });
 
+  /** A made-up foreign key of crm.positions (to crm.people unless told otherwise). */
+  const fakeForeignKey = (fields: Partial<ForeignKeyInfo>): ForeignKeyInfo => ({
+    schema: 'crm',
+    table: 'positions',
+    name: 'fake',
+    columns: ['organisation_id', 'title'],
+    referencedSchema: 'crm',
+    referencedTable: 'people',
+    referencedColumns: ['organisation_id', 'id'],
+    onDelete: 'a',
+    enforced: true,
+    validated: true,
+    notNull: false,
+    ...fields,
+  });
+
   it('the foreign-key index check itself rejects an unindexed foreign key', () => {
-    const fake: ForeignKeyInfo = {
-      schema: 'crm',
-      table: 'positions',
-      name: 'fake',
-      columns: ['organisation_id', 'title'],
-      referencedSchema: 'crm',
-      referencedTable: 'people',
-      referencedColumns: ['organisation_id', 'id'],
-      onDelete: 'a',
-      enforced: true,
-      validated: true,
-      notNull: false,
-    };
-    expect(foreignKeyHasIndex(fake, allIndexes)).toBe(false);
+    expect(foreignKeyHasIndex(fakeForeignKey({}), allIndexes)).toBe(false);
   });
 
   it('the foreign-key index check accepts a partial index only when its predicate is the key column IS NOT NULL', () => {
-    const fk: ForeignKeyInfo = {
+    const fk = fakeForeignKey({
       schema: 'outreach',
       table: 'campaign_enrollments',
-      name: 'some_message_fkey',
       columns: ['organisation_id', 'some_message_id'],
       referencedSchema: 'outreach',
       referencedTable: 'messages',
-      referencedColumns: ['organisation_id', 'id'],
-      onDelete: 'n',
-      enforced: true,
-      validated: true,
-      notNull: false,
-    };
+    });
     const index = (predicate: string | null): IndexInfo => ({
       schema: 'outreach',
       table: 'campaign_enrollments',
