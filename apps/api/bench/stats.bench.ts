@@ -37,6 +37,7 @@ import {
   runInTenantTransaction,
   type CampaignStats,
   type DailySeries,
+  type MailboxStatsView,
   type OrganisationId,
   type Repositories,
 } from '@outreach/db';
@@ -171,6 +172,16 @@ async function main(): Promise<number> {
       const experiments = await timed(dataSource, org, (repos) =>
         repos.campaignStats.experiments(org, { campaignId: activity.campaignId }),
       );
+      const [mailboxId] = activity.mailboxIds;
+      const mailboxLive = await timed(
+        dataSource,
+        org,
+        (repos) => repos.campaignStats.forMailbox(org, mailboxId, 'live'),
+        LIVE_RUNS,
+      );
+      const mailbox = await timed(dataSource, org, (repos) =>
+        repos.campaignStats.forMailbox(org, mailboxId),
+      );
       const plan = await postgres.query(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
          SELECT step_id, step_experiment_id, variant_id, mailbox_id, sum(sent), sum(delivered),
@@ -206,6 +217,9 @@ async function main(): Promise<number> {
       );
       console.log(
         `daily series, 31 days: from the rollup median ${ms(daily.median)}, worst ${ms(daily.worst)}; live median ${ms(dailyLive.median)}, worst ${ms(dailyLive.worst)}`,
+      );
+      console.log(
+        `mailbox stats (GET …/mailboxes/:id/stats; source ${String((mailbox.result as MailboxStatsView | null)?.source)}): from the rollups median ${ms(mailbox.median)}, worst ${ms(mailbox.worst)}; live median ${ms(mailboxLive.median)}, worst ${ms(mailboxLive.worst)}`,
       );
       console.log(
         `experiments with A/B counts (live, not rolled up): median ${ms(experiments.median)}, worst ${ms(experiments.worst)}`,

@@ -2,7 +2,11 @@ import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../src/data-source.factory.js';
 import type { OrganisationId } from '../src/organisation-id.js';
-import type { CampaignStats, DailySeries } from '../src/repositories/campaign-stats.repository.js';
+import type {
+  CampaignStats,
+  DailySeries,
+  MailboxStatsView,
+} from '../src/repositories/campaign-stats.repository.js';
 import { CursorCodec } from '../src/repositories/cursor.codec.js';
 import { createRepositories, type Repositories } from '../src/repositories/repositories.factory.js';
 import { SystemDatabase } from '../src/system/index.js';
@@ -14,7 +18,7 @@ const codec = new CursorCodec('campaign-stats-rollup-int-spec-secret');
 const RANGE = { from: '2025-11-30', to: '2025-12-12' };
 
 /** The figures without where they came from: a rollup and a live count must agree on these. */
-function figuresOf(stats: CampaignStats | DailySeries | null): unknown {
+function figuresOf(stats: CampaignStats | DailySeries | MailboxStatsView | null): unknown {
   if (!stats) return null;
   const { source: _source, computedAt: _computedAt, pendingChanges: _pending, ...rest } = stats;
   return rest;
@@ -56,6 +60,9 @@ describe('campaign stats rollup on PostgreSQL 18 (as outreach_app_user, under RL
     inOrg(org, async (r) => ({
       stats: await r.campaignStats.forCampaign(org, activity.campaignId, read),
       daily: await r.campaignStats.daily(org, activity.campaignId, RANGE, read),
+      mailboxes: await Promise.all(
+        activity.mailboxIds.map((id) => r.campaignStats.forMailbox(org, id, read)),
+      ),
     }));
   /** The outbound step-1 message of prospect i of the seeded activity. */
   const messageOf = async (i: number): Promise<string> =>
@@ -92,6 +99,11 @@ describe('campaign stats rollup on PostgreSQL 18 (as outreach_app_user, under RL
     expect(fromRollup.stats?.computedAt).toEqual(built?.computedAt);
     expect(figuresOf(fromRollup.stats)).toEqual(figuresOf(before.stats));
     expect(figuresOf(fromRollup.daily)).toEqual(figuresOf(before.daily));
+    expect(fromRollup.mailboxes.map((m) => m?.source)).toEqual(['rollup', 'rollup']);
+    expect(fromRollup.mailboxes.map(figuresOf)).toEqual(before.mailboxes.map(figuresOf));
+    expect(before.mailboxes.map((m) => m?.total.sent ?? 0).reduce((a, b) => a + b)).toBe(
+      before.stats?.total.sent,
+    );
 
     // Late events on old messages: a first human open, a human reply, a bounce after the send
     // (a hard DSN), an unsubscribe in words after the sequence, a one-click unsubscribe.
@@ -148,6 +160,8 @@ describe('campaign stats rollup on PostgreSQL 18 (as outreach_app_user, under RL
     const changed = await both('auto');
     expect(changed.stats?.source).toBe('live');
     expect(figuresOf(changed.stats)).toEqual(figuresOf(after.stats));
+    expect(changed.mailboxes.map((m) => m?.source)).toEqual(['live', 'live']);
+    expect(changed.mailboxes.map(figuresOf)).toEqual(after.mailboxes.map(figuresOf));
     expect(await new SystemDatabase(dataSource).campaignStatsToRollUp()).toContainEqual({
       organisationId: org,
       campaignId: activity.campaignId,
@@ -162,6 +176,8 @@ describe('campaign stats rollup on PostgreSQL 18 (as outreach_app_user, under RL
     expect(current.stats?.pendingChanges).toBe(false);
     expect(figuresOf(current.stats)).toEqual(figuresOf(after.stats));
     expect(figuresOf(current.daily)).toEqual(figuresOf(after.daily));
+    expect(current.mailboxes.map((m) => m?.source)).toEqual(['rollup', 'rollup']);
+    expect(current.mailboxes.map(figuresOf)).toEqual(after.mailboxes.map(figuresOf));
     expect(current.daily?.days.find((d) => d.day === '2025-12-12')?.unsubscribes).toBe(2);
     expect(await new SystemDatabase(dataSource).campaignStatsToRollUp()).not.toContainEqual(
       expect.objectContaining({ campaignId: activity.campaignId }),

@@ -106,6 +106,15 @@ export interface CampaignOfMailboxStats extends StatsFigures {
 
 export interface MailboxStatsView {
   mailboxId: string;
+  /**
+   * rollup: every campaign of the mailbox from its rollup; live: all counted in this request;
+   * mixed: campaigns whose rollup is current from it, the others (changed, small) live.
+   */
+  source: 'rollup' | 'live' | 'mixed';
+  /** Every change committed before this time is counted (the oldest rollup read, or now). */
+  computedAt: Date;
+  /** A large campaign changed after its rollup: its figures here do not show it yet. */
+  pendingChanges: boolean;
   total: StatsFigures;
   /** Campaigns that sent through the mailbox, by name. */
   campaigns: CampaignOfMailboxStats[];
@@ -449,13 +458,30 @@ const ENROLLMENTS_LIVE = `
    WHERE a.organisation_id = $1 AND s.campaign_id = $2
    GROUP BY x.step_id, a.experiment_id, a.variant_id`;
 
-// The mailbox's messages (messages_mailbox_idx), grouped by campaign.
-const MAILBOX = figuresQuery(
-  `outreach.messages m
-    JOIN outreach.tasks t ON t.organisation_id = m.organisation_id AND t.id = m.task_id
-   AND m.organisation_id = $1 AND m.mailbox_id = $2`,
+// The mailbox's messages in the campaigns $3 (through their tasks), grouped by campaign.
+const MAILBOX_LIVE = figuresQuery(
+  `outreach.tasks t
+    JOIN outreach.messages m ON m.organisation_id = t.organisation_id AND m.task_id = t.id
+   AND t.organisation_id = $1 AND t.campaign_id = ANY ($3::uuid[]) AND m.mailbox_id = $2`,
   ['t.campaign_id'],
 );
+// The mailbox's rows of the rollups of the campaigns $3, summed per campaign.
+const MAILBOX_ROLLUP = `
+  SELECT campaign_id, ${SUMS}
+    FROM analytics.campaign_stats_rollups
+   WHERE organisation_id = $1 AND mailbox_id = $2 AND campaign_id = ANY ($3::uuid[])
+   GROUP BY campaign_id`;
+// Every campaign of the organisation: whether its rollup is current, or behind on a campaign
+// too large to count live.
+const CAMPAIGN_ROLLUP_STATES = `
+  SELECT c.id AS campaign_id, s.computed_at, now() AS now,
+         coalesce(s.messages, 0) >= $2 AS large,
+         EXISTS (SELECT 1 FROM analytics.campaign_stats_changes ch
+                  WHERE ch.organisation_id = c.organisation_id AND ch.campaign_id = c.id) AS changed
+    FROM outreach.campaigns c
+    LEFT JOIN analytics.campaign_stats_rollup_states s
+      ON s.organisation_id = c.organisation_id AND s.campaign_id = c.id
+   WHERE c.organisation_id = $1`;
 
 const EXPERIMENT_VARIANTS = `
   WITH replied AS (
@@ -746,10 +772,15 @@ export class CampaignStatsRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** A mailbox's figures, total and per campaign; null when the mailbox is not found. */
+  /**
+   * A mailbox's figures, total and per campaign; null when the mailbox is not found. Each
+   * campaign from its rollup under forCampaign's rule (current, or behind on a campaign too large
+   * to count live), the others counted live; `read: 'live'` counts every campaign live.
+   */
   async forMailbox(
     organisationId: OrganisationId,
     mailboxId: string,
+    read: 'auto' | 'live' = 'auto',
   ): Promise<MailboxStatsView | null> {
     if (!isUuid(mailboxId)) return null;
     const exists = await runQuery<unknown[]>(
@@ -758,7 +789,43 @@ export class CampaignStatsRepository {
       [organisationId, mailboxId],
     );
     if (exists.length === 0) return null;
-    const rows = await runQuery<MailboxRow[]>(this.#manager, MAILBOX, [organisationId, mailboxId]);
+    const states = await runQuery<
+      {
+        campaign_id: string;
+        computed_at: Date | null;
+        now: Date;
+        large: boolean;
+        changed: boolean;
+      }[]
+    >(this.#manager, CAMPAIGN_ROLLUP_STATES, [organisationId, LIVE_STATS_MAX_MESSAGES]);
+    const fromRollup = states.filter(
+      (s) => read === 'auto' && s.computed_at !== null && (!s.changed || s.large),
+    );
+    const live = states.filter((s) => !fromRollup.includes(s)).map((s) => s.campaign_id);
+    const rollupIds = fromRollup.map((s) => s.campaign_id);
+    const rolledUp =
+      rollupIds.length === 0
+        ? []
+        : await runQuery<MailboxRow[]>(this.#manager, MAILBOX_ROLLUP, [
+            organisationId,
+            mailboxId,
+            rollupIds,
+          ]);
+    const counted =
+      live.length === 0
+        ? []
+        : await runQuery<MailboxRow[]>(this.#manager, MAILBOX_LIVE, [
+            organisationId,
+            mailboxId,
+            live,
+          ]);
+    const rows = [...rolledUp, ...counted];
+    // Where the figures came from: a campaign without a send through the mailbox does not count.
+    const liveSource = rolledUp.length > 0 ? 'mixed' : 'live';
+    const source = counted.length > 0 ? liveSource : rollupIds.length > 0 ? 'rollup' : 'live';
+    const oldest = fromRollup
+      .map((s) => s.computed_at ?? s.now)
+      .reduce<Date>((a, b) => (b < a ? b : a), states[0]?.now ?? new Date());
     const names = await runQuery<{ id: string; name: string }[]>(
       this.#manager,
       `SELECT id, name FROM outreach.campaigns WHERE organisation_id = $1 AND id = ANY ($2::uuid[])`,
@@ -767,6 +834,9 @@ export class CampaignStatsRepository {
     const byId = new Map(names.map((n) => [n.id, n.name]));
     return {
       mailboxId,
+      source,
+      computedAt: oldest,
+      pendingChanges: fromRollup.some((s) => s.changed),
       total: figures(sum(rows), null),
       campaigns: [...sumBy(rows, (r) => r.campaign_id)]
         .map(([campaignId, r]) => ({

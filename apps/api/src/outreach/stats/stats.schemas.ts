@@ -108,6 +108,23 @@ export class CampaignOfMailboxStatsSchema extends StatsFiguresSchema {
 
 export class MailboxStatsViewSchema {
   @ApiProperty({ format: 'uuid' }) mailboxId!: string;
+  @ApiProperty({
+    enum: ['rollup', 'live', 'mixed'],
+    description:
+      'rollup: every campaign from its rollup; live: counted in this request; mixed: campaigns whose rollup is current from it, the others live',
+  })
+  source!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'every change committed before this time is counted (the oldest rollup read)',
+  })
+  computedAt!: string;
+  @ApiProperty({
+    description:
+      'a large campaign changed after its rollup and its figures here do not show it yet',
+  })
+  pendingChanges!: boolean;
   @ApiProperty({ type: StatsFiguresSchema }) total!: StatsFiguresSchema;
   @ApiProperty({ type: [CampaignOfMailboxStatsSchema] })
   campaigns!: CampaignOfMailboxStatsSchema[];
