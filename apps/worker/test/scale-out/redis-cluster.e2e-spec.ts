@@ -57,8 +57,11 @@ describe('sequence engine on a Redis Cluster (worker process, failover mid-run)'
       REDIS_CLUSTER_NODES: cluster.nodesVariable,
       CLAIM_EVERY_MS: '200',
       CLAIM_BATCH_SIZE: '50',
-      // Jobs the dead master had not replicated come back when their task's lease ends.
-      CLAIM_LEASE_SECONDS: '10',
+      // Jobs the dead master had not replicated come back when their task's lease ends. A job left
+      // active by a connection the failover cut waits for BullMQ's stalled check (30 s, twice
+      // before it fails and can be added again): a lease shorter than that let a loaded run
+      // re-claim such a task until its five attempts were spent, unsent (CI, 2026-11-30).
+      CLAIM_LEASE_SECONDS: '30',
       DELIVERY_CONCURRENCY: '8',
       SMTP_POOL_CONNECTIONS: '4',
       TRACKER_PUBLIC_URL: 'https://t.example.test',
@@ -77,7 +80,7 @@ describe('sequence engine on a Redis Cluster (worker process, failover mid-run)'
     expect(to).not.toBe(from);
     const sentBeforeFailover = sink.received.length;
 
-    const result = await settled(dataSource, fixture, TASKS, 120_000);
+    const result = await settled(dataSource, fixture, TASKS, 180_000);
     expect(result.others).toEqual([]);
     expect(result.completed).toBe(TASKS);
     expect(sink.received.length).toBeGreaterThan(sentBeforeFailover);
@@ -92,5 +95,5 @@ describe('sequence engine on a Redis Cluster (worker process, failover mid-run)'
       await ready(worker);
       expect(worker.log).not.toMatch(/"level":60/);
     }
-  }, 240_000);
+  }, 300_000);
 });
