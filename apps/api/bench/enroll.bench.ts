@@ -37,10 +37,10 @@ import {
   runInTenantTransaction,
   type EnrollmentResult,
 } from '@outreach/db';
-import { Migrator } from '@outreach/db/migrator';
 import { FIXTURE_CURSOR_SECRET, seedBulkProspects, seedOrganisation } from '@outreach/db/testing';
 import { PostgresServer, freePort } from '@outreach/devstack';
 import type { EntityManager } from 'typeorm';
+import { BENCH_APP_USER, BENCH_DATABASE, prepareBenchDatabase } from './bench-database.js';
 
 const POSITIONS = Number(process.env.BENCH_POSITIONS ?? '100000');
 const COMPANIES = 1000;
@@ -55,8 +55,8 @@ const TARGET_SECONDS = 5;
 const BEFORE =
   'before: warm 16.8 s, cold quadratic (10,000 positions: 7-9 s); ' +
   'before V20251230_100000 and the join classification: warm 6.7-7.7 s server CPU (load 5-12)';
-const DATABASE = 'bench';
-const APP_USER = { name: 'outreach_app_user', password: 'outreach_app_user' };
+const DATABASE = BENCH_DATABASE;
+const APP_USER = BENCH_APP_USER;
 
 interface Run {
   seconds: number;
@@ -98,18 +98,10 @@ async function main(): Promise<number> {
   });
   try {
     await postgres.start();
-    await postgres.query(`CREATE DATABASE ${DATABASE}`);
-    const migrator = new Migrator({ databaseUrl: postgres.url(DATABASE) });
-    try {
-      await migrator.migrate();
-    } finally {
-      await migrator.close();
-    }
+    const { appUrl } = await prepareBenchDatabase(postgres);
     await postgres.query('ANALYZE outreach.campaign_enrollments, outreach.tasks', DATABASE);
-    await postgres.query(`CREATE ROLE ${APP_USER.name} LOGIN PASSWORD '${APP_USER.password}'`);
-    await postgres.query(`GRANT outreach_app TO ${APP_USER.name}`);
     const dataSource = await createDataSource({
-      url: `postgres://${APP_USER.name}:${APP_USER.password}@127.0.0.1:${String(postgres.port)}/${DATABASE}`,
+      url: appUrl,
       applicationName: 'enroll-bench',
       poolSize: 2,
       // Seeding 100,000 positions takes minutes on a busy machine.

@@ -24,12 +24,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDataSource } from '@outreach/db';
-import { Migrator } from '@outreach/db/migrator';
 import { seedOrganisation } from '@outreach/db/testing';
 import { PostgresServer, RedisServer, freePort } from '@outreach/devstack';
 import { generatePharowCsv } from '@outreach/pharow/sample';
 import { mintDevToken } from '@outreach/tenancy/http';
 import { ChildServer } from './child-server.js';
+import { prepareBenchDatabase } from './bench-database.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? '100000');
 const TARGET_SECONDS = 10;
@@ -38,8 +38,6 @@ const EXPLAIN_MS = process.env.BENCH_IMPORT_EXPLAIN
   ? Number(process.env.BENCH_IMPORT_EXPLAIN)
   : null;
 const explainLog: string[] = [];
-const DATABASE = 'bench';
-const APP_USER = { name: 'outreach_app_user', password: 'outreach_app_user' };
 const JWT_SECRET = 'import-bench-jwt-secret-0123456789abcdef';
 const API_MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../../../worker/dist/main.js', import.meta.url));
@@ -91,17 +89,7 @@ async function main(): Promise<number> {
   });
   cleanups.push(() => postgres.stop());
   await postgres.start();
-  await postgres.query(`CREATE DATABASE ${DATABASE}`);
-  const superuserUrl = postgres.url(DATABASE);
-  const migrator = new Migrator({ databaseUrl: superuserUrl });
-  try {
-    await migrator.migrate();
-  } finally {
-    await migrator.close();
-  }
-  await postgres.query(`CREATE ROLE ${APP_USER.name} LOGIN PASSWORD '${APP_USER.password}'`);
-  await postgres.query(`GRANT outreach_app TO ${APP_USER.name}`);
-  const appUrl = `postgres://${APP_USER.name}:${APP_USER.password}@127.0.0.1:${String(postgres.port)}/${DATABASE}`;
+  const { superuserUrl, appUrl } = await prepareBenchDatabase(postgres);
 
   const seeding = createDataSource({ url: appUrl, applicationName: 'import-bench-seed' });
   await seeding.initialize();

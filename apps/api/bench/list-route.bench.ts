@@ -33,12 +33,12 @@ import {
   createRepositories,
   runInTenantTransaction,
 } from '@outreach/db';
-import { Migrator } from '@outreach/db/migrator';
 import { FIXTURE_CURSOR_SECRET, seedOrganisation, validSiren } from '@outreach/db/testing';
 import { PgBouncerServer, PostgresServer, RedisServer, freePort } from '@outreach/devstack';
 import { mintDevToken } from '@outreach/tenancy/http';
 import { ChildServer } from './child-server.js';
 import { summariseCpuProfile } from './cpu-profile.js';
+import { BENCH_APP_USER, BENCH_DATABASE, prepareBenchDatabase } from './bench-database.js';
 
 const flags = new Set(process.argv.slice(2));
 const VIA_PGBOUNCER = flags.has('--pgbouncer');
@@ -54,8 +54,8 @@ const TARGET_RATIO = 0.7;
 /** Issue 9, before the one-transaction rework: nine round trips in two transactions. */
 const ISSUE_BASELINE = { api: 240, bare: 690 };
 
-const DATABASE = 'bench';
-const APP_USER = { name: 'outreach_app_user', password: 'outreach_app_user' };
+const DATABASE = BENCH_DATABASE;
+const APP_USER = BENCH_APP_USER;
 const JWT_SECRET = 'list-route-bench-jwt-secret-0123456789abcdef';
 const CURSOR_SECRET = 'list-route-bench-cursor-secret';
 // Compiled to apps/api/dist/.bench/bench/.
@@ -117,19 +117,8 @@ async function startDatabase(root: string): Promise<{ superuser: string; app: st
   });
   cleanups.push(() => postgres.stop());
   await postgres.start();
-  await postgres.query(`CREATE DATABASE ${DATABASE}`);
-  const superuser = postgres.url(DATABASE);
-  const migrator = new Migrator({ databaseUrl: superuser });
-  try {
-    await migrator.migrate();
-  } finally {
-    await migrator.close();
-  }
-  // As the test harness does (@outreach/testing): the apps' login, a member of outreach_app.
-  await postgres.query(`CREATE ROLE ${APP_USER.name} LOGIN PASSWORD '${APP_USER.password}'`);
-  await postgres.query(`GRANT outreach_app TO ${APP_USER.name}`);
+  const { superuserUrl: superuser, appUrl: direct } = await prepareBenchDatabase(postgres);
   await postgres.query('CREATE EXTENSION pg_stat_statements', DATABASE);
-  const direct = `postgres://${APP_USER.name}:${APP_USER.password}@127.0.0.1:${String(postgres.port)}/${DATABASE}`;
   if (!VIA_PGBOUNCER) return { superuser, app: direct };
 
   const bouncer = new PgBouncerServer({

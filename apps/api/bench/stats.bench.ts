@@ -41,7 +41,6 @@ import {
   type OrganisationId,
   type Repositories,
 } from '@outreach/db';
-import { Migrator } from '@outreach/db/migrator';
 import {
   FIXTURE_CURSOR_SECRET,
   seedCampaignActivity,
@@ -50,14 +49,15 @@ import {
 } from '@outreach/db/testing';
 import { PostgresServer, freePort } from '@outreach/devstack';
 import type { DataSource } from 'typeorm';
+import { BENCH_APP_USER, BENCH_DATABASE, prepareBenchDatabase } from './bench-database.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? '1000000');
 const RUNS = 7;
 /** The live counts take seconds each at 1,000,000 messages: fewer runs of them. */
 const LIVE_RUNS = 3;
 const TARGET_MS = 200;
-const DATABASE = 'bench';
-const APP_USER = { name: 'outreach_app_user', password: 'outreach_app_user' };
+const DATABASE = BENCH_DATABASE;
+const APP_USER = BENCH_APP_USER;
 
 async function timed(
   dataSource: DataSource,
@@ -103,17 +103,9 @@ async function main(): Promise<number> {
   });
   try {
     await postgres.start();
-    await postgres.query(`CREATE DATABASE ${DATABASE}`);
-    const migrator = new Migrator({ databaseUrl: postgres.url(DATABASE) });
-    try {
-      await migrator.migrate();
-    } finally {
-      await migrator.close();
-    }
-    await postgres.query(`CREATE ROLE ${APP_USER.name} LOGIN PASSWORD '${APP_USER.password}'`);
-    await postgres.query(`GRANT outreach_app TO ${APP_USER.name}`);
+    const { appUrl } = await prepareBenchDatabase(postgres);
     const dataSource = await createDataSource({
-      url: `postgres://${APP_USER.name}:${APP_USER.password}@127.0.0.1:${String(postgres.port)}/${DATABASE}`,
+      url: appUrl,
       applicationName: 'stats-bench',
       poolSize: 2,
       statementTimeoutMs: 600_000, // the live count and the rebuild over 1,000,000 messages
