@@ -7,8 +7,13 @@ export interface AppProcessOptions {
   main: string;
   /** Environment on top of this process's (PORT is chosen here, LOG_LEVEL defaults to warn). */
   env: Record<string, string>;
-  /** Waits this long for `GET /health/live` to answer 200 (default 30 s). */
+  /** Waits this long for the health check to answer 200 (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * What start-up waits for: `live` (`GET /health/live`, the process serves; default) or
+   * `ready` (`GET /health/ready`: its PostgreSQL and Redis answer too).
+   */
+  waitFor?: 'live' | 'ready';
 }
 
 /**
@@ -34,7 +39,7 @@ export class AppProcess {
     });
   }
 
-  /** Starts `main` with `env` (plus PORT, HOST 127.0.0.1) and waits for /health/live. */
+  /** Starts `main` with `env` (plus PORT, HOST 127.0.0.1) and waits for /health/live (or ready). */
   static async start(options: AppProcessOptions): Promise<AppProcess> {
     if (!existsSync(options.main)) {
       throw new Error(`${options.main} is missing: build the app first (pnpm turbo build)`);
@@ -55,15 +60,16 @@ export class AppProcess {
     const state = { gone: false };
     void app.exited.then(() => (state.gone = true));
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    const health = options.waitFor ?? 'live';
     for (;;) {
       if (state.gone) throw new Error(`${options.main} exited at start: ${app.log}`);
-      const response = await fetch(`${app.url}/health/live`, {
+      const response = await fetch(`${app.url}/health/${health}`, {
         headers: { connection: 'close' },
       }).catch(() => undefined);
       if (response?.status === 200) return app;
       if (Date.now() > deadline) {
         await app.kill('SIGKILL');
-        throw new Error(`${options.main} was not live within the time allowed: ${app.log}`);
+        throw new Error(`${options.main} was not ${health} within the time allowed: ${app.log}`);
       }
       await new Promise((done) => setTimeout(done, 100));
     }

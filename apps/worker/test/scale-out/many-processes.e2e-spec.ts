@@ -1,11 +1,11 @@
-import { spawn, execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createDataSource } from '@outreach/db';
-import { freePort, PgBouncerServer, RedisServer, SmtpSink } from '@outreach/devstack';
+import { AppProcess, freePort, PgBouncerServer, RedisServer, SmtpSink } from '@outreach/devstack';
 import { createTestDatabase, TEST_APP_USER, type TestDatabase } from '@outreach/testing';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -32,56 +32,11 @@ const TOKEN_MAIN = fileURLToPath(new URL('../../../api/dist/cli/mint-token.js', 
 const TRACKER_MAIN = fileURLToPath(new URL('../../../tracker/dist/main.js', import.meta.url));
 
 /**
- * An app as a process (`node dist/main.js`) on a free port, ready (PostgreSQL and Redis answer)
- * before it returns; generous start-up time, as seven of them share two cores here.
+ * An app as a process (devstack's AppProcess), ready (PostgreSQL and Redis answer) before it
+ * returns; generous start-up time, as seven of them share two cores here.
  */
-interface AppProcess {
-  url: string;
-  readonly log: string;
-  /** Sends the signal and resolves with how the process ended. */
-  kill: (signal: NodeJS.Signals) => Promise<string>;
-}
-
-async function startApp(main: string, env: Record<string, string>): Promise<AppProcess> {
-  if (!existsSync(main)) throw new Error(`${main} is missing: build the app first`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => {
-      resolve(signal ?? `code ${String(code)}`);
-    });
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const app: AppProcess = {
-    url,
-    get log() {
-      return stderr;
-    },
-    kill: async (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-  try {
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${main} exited at start: ${stderr}`);
-        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-        return response?.status === 200 ? true : undefined;
-      },
-      90_000,
-      `${main} to be ready`,
-    );
-  } catch (error) {
-    await app.kill('SIGKILL');
-    throw new Error(`${String(error)}; its log: ${stderr.slice(-2_000)}`, { cause: error });
-  }
-  return app;
+function startApp(main: string, env: Record<string, string>): Promise<AppProcess> {
+  return AppProcess.start({ main, env, waitFor: 'ready', startTimeoutMs: 90_000 });
 }
 
 describe('many processes: three workers, two api, two trackers, one PostgreSQL behind pgBouncer, one Redis', () => {
