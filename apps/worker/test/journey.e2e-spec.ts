@@ -8,8 +8,8 @@ import {
   AppProcess,
   DovecotServer,
   freePort,
-  PgBouncerServer,
   RedisServer,
+  type PgBouncerServer,
   SmtpSink,
 } from '@outreach/devstack';
 import {
@@ -19,7 +19,8 @@ import {
   type JourneyResult,
   type StatsFigures,
 } from '@outreach/devstack/journey';
-import { createTestDatabase, TEST_APP_USER, type TestDatabase } from '@outreach/testing';
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
+import { startTestBouncer } from './delivery/worker-process.js';
 
 /*
  * The whole product once, as real processes: the built api, worker and tracker (dist/main.js)
@@ -63,22 +64,8 @@ describe('the journey (e2e): import → campaign → sends → opens, answers, u
     redis = new RedisServer({ port: await freePort(), dir });
     await redis.start();
     stops.push(() => redis.stop());
-    const admin = new URL(database.url);
-    bouncer = new PgBouncerServer({
-      port: await freePort(),
-      dir: join(dir, 'pgbouncer'),
-      postgres: { host: admin.hostname, port: Number(admin.port) },
-      users: [TEST_APP_USER],
-      databases: [database.name],
-      poolSize: 20,
-    });
-    await bouncer.start();
+    ({ bouncer, url: databaseUrl } = await startTestBouncer(database, dir, 20));
     stops.push(() => bouncer.stop());
-    databaseUrl = bouncer.url({
-      user: TEST_APP_USER.name,
-      password: TEST_APP_USER.password,
-      database: database.name,
-    });
     sink = await SmtpSink.start();
     stops.push(() => sink.stop());
     imap = new DovecotServer({ port: await freePort(), users: [MAILBOX], sentFolder: 'Sent' });

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppProcess } from '@outreach/devstack';
+import { AppProcess, PgBouncerServer, freePort } from '@outreach/devstack';
 import type { SmtpSink } from '@outreach/devstack';
+import { TEST_APP_USER, type TestDatabase } from '@outreach/testing';
 import type { DataSource } from 'typeorm';
 import { eventually, select, type EngineFixture } from './engine-fixture.js';
 
@@ -12,6 +14,33 @@ const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
  * failure messages.
  */
 export type WorkerProcess = AppProcess;
+
+/**
+ * A pgBouncer (transaction mode, `dir`/pgbouncer) in front of the test database for the apps'
+ * login: the started server (the caller stops it) and the URL to give the apps.
+ */
+export async function startTestBouncer(
+  database: TestDatabase,
+  dir: string,
+  poolSize: number,
+): Promise<{ bouncer: PgBouncerServer; url: string }> {
+  const admin = new URL(database.url);
+  const bouncer = new PgBouncerServer({
+    port: await freePort(),
+    dir: join(dir, 'pgbouncer'),
+    postgres: { host: admin.hostname, port: Number(admin.port) },
+    users: [TEST_APP_USER],
+    databases: [database.name],
+    poolSize,
+  });
+  await bouncer.start();
+  const url = bouncer.url({
+    user: TEST_APP_USER.name,
+    password: TEST_APP_USER.password,
+    database: database.name,
+  });
+  return { bouncer, url };
+}
 
 export const WorkerProcess = {
   /** Starts `dist/main.js` with `env` (plus PORT, LOG_LEVEL warn) and waits for /health/live. */

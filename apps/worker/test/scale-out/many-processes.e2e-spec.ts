@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createDataSource } from '@outreach/db';
-import { AppProcess, freePort, PgBouncerServer, RedisServer, SmtpSink } from '@outreach/devstack';
-import { createTestDatabase, TEST_APP_USER, type TestDatabase } from '@outreach/testing';
+import {
+  AppProcess,
+  freePort,
+  RedisServer,
+  SmtpSink,
+  type PgBouncerServer,
+} from '@outreach/devstack';
+import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { enrollProspects, eventually, seedCampaign, select } from '../delivery/engine-fixture.js';
-import { countsByRecipient, settled } from '../delivery/worker-process.js';
+import { countsByRecipient, settled, startTestBouncer } from '../delivery/worker-process.js';
 
 /*
  * Many stateless copies of every app against one PostgreSQL 18 (behind pgBouncer in
@@ -55,21 +61,7 @@ describe('many processes: three workers, two api, two trackers, one PostgreSQL b
     database = await createTestDatabase();
     redis = new RedisServer({ port: await freePort(), dir });
     await redis.start();
-    const admin = new URL(database.url);
-    bouncer = new PgBouncerServer({
-      port: await freePort(),
-      dir: join(dir, 'pgbouncer'),
-      postgres: { host: admin.hostname, port: Number(admin.port) },
-      users: [TEST_APP_USER],
-      databases: [database.name],
-      poolSize: 30,
-    });
-    await bouncer.start();
-    pooledUrl = bouncer.url({
-      user: TEST_APP_USER.name,
-      password: TEST_APP_USER.password,
-      database: database.name,
-    });
+    ({ bouncer, url: pooledUrl } = await startTestBouncer(database, dir, 30));
     sink = await SmtpSink.start({ auth: SINK_AUTH });
     dataSource = createDataSource({ url: database.appUrl, applicationName: 'scale-out-test' });
     await dataSource.initialize();
