@@ -155,7 +155,10 @@ describe('bad input (e2e): 4xx with a message, never a 500, never a partial writ
       },
     });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.message).toContain('positions_email_key');
+    // The key is on email_key (lower(email), V20251231_200000); the answer still names email.
+    expect(duplicate.body.message).toBe(
+      'email already exists on positions (constraint positions_email_key)',
+    );
     expect(await api.count('crm.positions', org.organisationId)).toBe(before);
   });
 

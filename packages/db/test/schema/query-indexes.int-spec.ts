@@ -41,8 +41,8 @@ const QUERIES: { purpose: string; sql: string; params: unknown[]; index: string 
     index: 'crm.people_created_at_idx',
   },
   {
-    purpose: 'worker: positions by e-mail (reply matching, suppression)',
-    sql: `SELECT id FROM crm.positions WHERE organisation_id = $1 AND email = $2`,
+    purpose: 'worker: positions by e-mail (import merge, reply matching, suppression)',
+    sql: `SELECT id FROM crm.positions WHERE organisation_id = $1 AND email_key = lower($2)`,
     params: [ORG, 'Someone@Example.fr'],
     index: 'crm.positions_email_key',
   },
