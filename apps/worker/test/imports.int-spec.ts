@@ -18,7 +18,7 @@ import { DatabaseModule } from '@outreach/tenancy';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { ImportsProcessor } from '../src/imports/imports.processor.js';
+import { ImportsProcessor, MERGE_BATCH_ROWS } from '../src/imports/imports.processor.js';
 
 const SAMPLE = readFileSync(
   join(import.meta.dirname, '../../../packages/pharow/fixtures/pharow-sample.csv'),
@@ -212,6 +212,50 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       people: (before.people ?? 0) + 270,
       positions: (before.positions ?? 0) + 270,
     });
+  });
+
+  it('merges in batches prepared ahead; two runs at once (a re-delivered job) merge each batch once', async () => {
+    // Batches of 70 rows: five merge transactions, each reading and validating the next batch
+    // while its own statements run. Two runs of the same import take turns on its lock, so the
+    // batch one run prepared ahead is often already merged by the other: it must be dropped.
+    processor.mergeBatchRows = 70;
+    try {
+      const counted = async (org: OrganisationId, importId: string) =>
+        inOrg(org, (repos) => repos.importJobs.find(org, importId)).then((found) => ({
+          status: found?.status,
+          rowsMerged: found?.rowsMerged,
+          rowsRejected: found?.rowsRejected,
+          companies: [found?.companiesCreated, found?.companiesUpdated, found?.companiesUnchanged],
+          people: [found?.peopleCreated, found?.peopleUpdated, found?.peopleUnchanged],
+          positions: [found?.positionsCreated, found?.positionsUpdated, found?.positionsUnchanged],
+        }));
+      const alone = (await seedOrganisation(dataSource)).organisationId;
+      const seeded = await crmCounts(alone);
+      const aloneImport = await stage(alone);
+      await processor.process(job(alone, aloneImport));
+      const expected = await counted(alone, aloneImport);
+      expect(expected).toMatchObject({ status: 'completed', rowsMerged: 300, rowsRejected: 27 });
+
+      const org = (await seedOrganisation(dataSource)).organisationId;
+      const importId = await stage(org);
+      const results = await Promise.all([
+        processor.process(job(org, importId)),
+        processor.process(job(org, importId)),
+      ]);
+      expect(results).toEqual([
+        { importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 },
+        { importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 },
+      ]);
+      expect(await counted(org, importId)).toEqual(expected);
+      expect(await crmCounts(org)).toEqual(await crmCounts(alone));
+      expect(await crmCounts(org)).toEqual({
+        companies: (seeded.companies ?? 0) + 75,
+        people: (seeded.people ?? 0) + 270,
+        positions: (seeded.positions ?? 0) + 270,
+      });
+    } finally {
+      processor.mergeBatchRows = MERGE_BATCH_ROWS;
+    }
   });
 
   it('an import of another organisation is not found from this one', async () => {
