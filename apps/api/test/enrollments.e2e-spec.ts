@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { ApiHarness } from './support/api-harness.js';
 import { memberWithRole, organisationWithData, type OrgFixture } from './support/fixtures.js';
 import {
@@ -153,6 +154,46 @@ describe('enrollments, tasks and messages (e2e)', () => {
       });
       expect(response.body).toEqual({ enrolled: 0, skipped: { ...NO_SKIPS, already_enrolled: 3 } });
       expect([await enrollments(), await tasks()]).toEqual(before);
+    });
+
+    it('serialises concurrent calls into one campaign: each position enrolled once, the later call counts them already_enrolled', async () => {
+      const target = await seedCampaign(api, a.organisationId);
+      // Hold the campaign's enroll lock, as a first call's transaction would: both calls wait.
+      const holder = new pg.Client({ connectionString: api.database.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended('outreach.enroll:' || $1::text, 0))`,
+          [target.campaignId],
+        );
+        let settled = 0;
+        const calls = [usable, [...usable].reverse()].map((positionIds) =>
+          post(`/campaigns/${target.campaignId}/enrollments`, { positionIds }).finally(() => {
+            settled += 1;
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(settled).toBe(0);
+        await holder.query('COMMIT');
+        const answers = await Promise.all(calls);
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+        expect(
+          answers.map((answer) => answer.body).sort((x, y) => y.enrolled - x.enrolled),
+        ).toEqual([
+          { enrolled: 3, skipped: NO_SKIPS },
+          { enrolled: 0, skipped: { ...NO_SKIPS, already_enrolled: 3 } },
+        ]);
+      } finally {
+        await holder.end();
+      }
+      const { rows } = await api.admin.query<{ n: number; tasks: number }>(
+        `SELECT count(*)::int AS n,
+                (SELECT count(*) FROM outreach.tasks WHERE campaign_id = $1)::int AS tasks
+           FROM outreach.campaign_enrollments WHERE campaign_id = $1`,
+        [target.campaignId],
+      );
+      expect(rows[0]).toEqual({ n: 3, tasks: 3 });
     });
 
     it("enrolls nothing for another organisation's position ids, alone or mixed", async () => {
