@@ -194,6 +194,23 @@ describe('enrollments, tasks and messages (e2e)', () => {
         [target.campaignId],
       );
       expect(rows[0]).toEqual({ n: 3, tasks: 3 });
+      // Time-ordered ids (UUID version 7 layout, RFC 9562 variant), distinct across tables.
+      const ids = await api.admin.query<{ enrollment: string; task: string }>(
+        `SELECT e.id AS enrollment, t.id AS task
+           FROM outreach.campaign_enrollments e
+           JOIN outreach.tasks t ON t.organisation_id = e.organisation_id AND t.enrollment_id = e.id
+          WHERE e.campaign_id = $1`,
+        [target.campaignId],
+      );
+      for (const { enrollment, task } of ids.rows) {
+        expect(enrollment).toMatch(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        );
+        expect(task).toMatch(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        );
+        expect(task).not.toBe(enrollment);
+      }
     });
 
     it("enrolls nothing for another organisation's position ids, alone or mixed", async () => {
