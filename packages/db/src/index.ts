@@ -136,13 +136,17 @@ export type {
   ImportRowErrorRecord,
   StagedRow,
 } from './repositories/import.repository.js';
-export { ProspectMergeRepository } from './repositories/prospect-merge.repository.js';
+export {
+  prepareMergeRows,
+  ProspectMergeRepository,
+} from './repositories/prospect-merge.repository.js';
 export { PersonErasureRepository } from './repositories/person-erasure.repository.js';
 export type { ErasureResult } from './repositories/person-erasure.repository.js';
 export type {
   EntityCounts,
   MergeBatch,
   MergeResult,
+  PreparedMergeRows,
   ProspectRecord,
 } from './repositories/prospect-merge.repository.js';
 export type { TransactionSnapshot } from './repositories/diagnostics.repository.js';

@@ -1,5 +1,13 @@
 import { Processor } from '@nestjs/bullmq';
-import type { Import, OrganisationId, ProspectRecord, Repositories, StagedRow } from '@outreach/db';
+import {
+  prepareMergeRows,
+  type Import,
+  type OrganisationId,
+  type PreparedMergeRows,
+  type ProspectRecord,
+  type Repositories,
+  type StagedRow,
+} from '@outreach/db';
 import { importsQueue, type ProcessImportPayload, type ProcessImportResult } from '@outreach/jobs';
 import {
   isPharowField,
@@ -28,11 +36,15 @@ export const MERGE_BATCH_ROWS = 20_000;
  */
 const VALIDATION_SLICE_ROWS = 1_000;
 
-/** A merge batch read and validated ahead: the rows after `afterRow`, through `throughRow`. */
+/**
+ * A merge batch read and validated ahead: the rows after `afterRow`, through `throughRow`, and
+ * the merge statements' payloads built from them.
+ */
 interface PreparedBatch {
   afterRow: number;
   throughRow: number | null;
   records: { rowNumber: number; record: ProspectRecord }[];
+  payloads: PreparedMergeRows;
 }
 
 /**
@@ -44,8 +56,8 @@ interface PreparedBatch {
  * the import `failed` with the error.
  *
  * The merge is pipelined over the machine's two halves: each batch's transaction also reads the
- * next batch's staged rows, and validates them in slices (yielding to the event loop) while this
- * batch's statements run in PostgreSQL; the next transaction uses them only if the locked
+ * next batch's staged rows, validates them in slices (yielding to the event loop) and builds the
+ * merge statements' JSON payloads while this batch's statements run in PostgreSQL; the next transaction uses them only if the locked
  * import's rows_merged is still where they start (otherwise it reads and validates afresh), so
  * what a batch merges never depends on what a killed or concurrent run had prepared.
  */
@@ -145,6 +157,7 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
                   this.mergeBatchRows,
                 ),
                 mapping,
+                current.pharowListName,
               );
         const throughRow = batch.throughRow ?? current.rowsTotal;
         if (throughRow < current.rowsTotal) {
@@ -152,6 +165,7 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
             throughRow,
             await repos.importJobs.readRows(org, importId, throughRow, this.mergeBatchRows),
             mapping,
+            current.pharowListName,
           );
           // Awaited by the next transaction; a batch that fails first leaves it unread.
           next.catch(() => undefined);
@@ -163,6 +177,7 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
           records: batch.records,
           legalBasis: current.legalBasis,
           listName: current.pharowListName,
+          prepared: batch.payloads,
         });
         return false;
       });
@@ -193,12 +208,13 @@ function resultOf(found: Import): ProcessImportResult {
 
 /**
  * The valid rows of `rows` (the staged rows after `afterRow`) as records, validated a slice at a
- * time between turns of the event loop.
+ * time between turns of the event loop, and the merge statements' payloads built from them.
  */
 async function validated(
   afterRow: number,
   rows: readonly StagedRow[],
   mapping: HeaderMapping,
+  listName: string | null,
 ): Promise<PreparedBatch> {
   const records: { rowNumber: number; record: ProspectRecord }[] = [];
   for (let start = 0; start < rows.length; start += VALIDATION_SLICE_ROWS) {
@@ -208,7 +224,8 @@ async function validated(
       if (result.ok) records.push({ rowNumber: row.rowNumber, record: result.record });
     }
   }
-  return { afterRow, throughRow: rows.at(-1)?.rowNumber ?? null, records };
+  const payloads = await prepareMergeRows(records, listName);
+  return { afterRow, throughRow: rows.at(-1)?.rowNumber ?? null, records, payloads };
 }
 
 /** The header mapping the upload stored (fields checked against the canonical list). */

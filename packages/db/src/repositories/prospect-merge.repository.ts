@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 import type { LegalBasis } from '../imports/import-values.js';
 import type { OrganisationId } from '../organisation-id.js';
@@ -45,6 +46,21 @@ export interface MergeBatch {
   legalBasis: LegalBasis;
   /** The import's list name, for rows without one. */
   listName: string | null;
+  /**
+   * The statements' JSON payloads, built ahead by `prepareMergeRows(records, listName)` (off the
+   * transaction's critical path); used only when built from these very records and list name and
+   * no row is left out as erased, else built here.
+   */
+  prepared?: PreparedMergeRows;
+}
+
+/** The three statements' JSON payloads for a batch's records (see `prepareMergeRows`). */
+export interface PreparedMergeRows {
+  readonly records: MergeBatch['records'];
+  readonly listName: string | null;
+  readonly companies: string;
+  readonly people: string;
+  readonly positions: string;
 }
 
 export interface EntityCounts {
@@ -70,7 +86,15 @@ const ZERO: EntityCounts = { created: 0, updated: 0, unchanged: 0 };
  * else name), the last row winning; each is matched against the organisation's companies by
  * Pharow id, then SIREN, then domain (a SIREN or domain match is refused when both sides carry
  * different Pharow ids / SIRENs); matched ones are updated only when a value changes (empty
- * cells keep what is stored), the others inserted. Returns each row's company id.
+ * cells keep what is stored), the others inserted. Each row's company id goes to the
+ * transaction's import_merge_companies (read by the positions statement); returns the counts.
+ *
+ * Every row is matched before any is inserted: the statement's first output column reads all
+ * of `matched` (the executor evaluates the sub-selects in order). Were the insert to pull the
+ * matches one by one, each look-up would walk the index entries the statement had just
+ * inserted (not visible to it, but there): on a first import, with the organisation's
+ * statistics empty, the SIREN look-up served by companies_created_at_idx walked every company
+ * inserted so far, per row (2 s for 5,000 companies).
  *
  * The oldest SIREN (and, for people, LinkedIn) match is `(array_agg(id ORDER BY created_at,
  * id))[1]`, not `ORDER BY … LIMIT 1`: with LIMIT the planner may walk the organisation's
@@ -151,17 +175,21 @@ ins AS (
          employee_range, address_line1, postal_code, city, country
     FROM matched WHERE existing_id IS NULL
   RETURNING id
+),
+row_ids AS (
+  INSERT INTO import_merge_companies (row_number, id)
+  SELECT a.row_number, coalesce(m.existing_id, m.new_id) FROM keyed_all a JOIN matched m ON m.key = a.key
 )
-SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id,
+-- total first: its sub-select reads all of matched before ins starts inserting (see above).
+SELECT (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total,
        (SELECT count(*) FROM ins)::int AS created,
-       (SELECT count(*) FROM upd)::int AS updated,
-       (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total
-  FROM keyed_all a JOIN matched m ON m.key = a.key`;
+       (SELECT count(*) FROM upd)::int AS updated`;
 
 /*
  * People: one row per key (Pharow id, else LinkedIn URL, else the position's e-mail), matched
  * by Pharow id, then LinkedIn URL, then the person holding a position with that e-mail.
- * Returns each row's person id and whether it was created by this statement (`new`).
+ * Each row's person id and whether this statement created it (`new`) go to the transaction's
+ * import_merge_people; returns the counts.
  */
 const MERGE_PEOPLE = `
 WITH src AS (
@@ -222,18 +250,24 @@ ins AS (
   SELECT $1, new_id, first_name, last_name, pharow_id, linkedin_url, city
     FROM matched WHERE existing_id IS NULL
   RETURNING id
+),
+row_ids AS (
+  INSERT INTO import_merge_people (row_number, id, new)
+  SELECT a.row_number, coalesce(m.existing_id, m.new_id), m.existing_id IS NULL
+    FROM keyed_all a JOIN matched m ON m.key = a.key
 )
-SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id, m.existing_id IS NULL AS new,
+-- total first: its sub-select reads all of matched before ins starts inserting (see above).
+SELECT (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total,
        (SELECT count(*) FROM ins)::int AS created,
-       (SELECT count(*) FROM upd)::int AS updated,
-       (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int AS total
-  FROM keyed_all a JOIN matched m ON m.key = a.key`;
+       (SELECT count(*) FROM upd)::int AS updated`;
 
 /*
  * Positions: one row per e-mail, then per (person, company), the last row winning; matched by
  * e-mail, then by (person, company). A position matched by e-mail keeps its person and company.
  * Created or changed positions record the import ($3) and the legal basis ($4). An address or
  * domain on the suppression list is imported with status do_not_contact (flagged).
+ * Each row's person and company come from the transaction's import_merge_people and
+ * import_merge_companies (written by the two statements before).
  * A person created by this batch has no position yet, so the (person, company) lookup is skipped
  * for them (`new_person`): on a first import that lookup ran for every row, and with stale
  * statistics the planner served it from another organisation_id-led index plus a filter — a scan
@@ -241,10 +275,12 @@ SELECT a.row_number, coalesce(m.existing_id, m.new_id) AS id, m.existing_id IS N
  */
 const MERGE_POSITIONS = `
 WITH src AS (
-  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
-    row_number integer, person_id uuid, new_person boolean, company_id uuid, title text,
-    email citext, email_status text, email_reliability smallint, list_name text, domains text[],
-    email_key text)
+  SELECT r.*, p.id AS person_id, coalesce(p.new, false) AS new_person, c.id AS company_id
+    FROM jsonb_to_recordset($2::jsonb) AS r(
+      row_number integer, title text, email citext, email_status text, email_reliability smallint,
+      list_name text, domains text[], email_key text)
+    LEFT JOIN import_merge_people p ON p.row_number = r.row_number
+    LEFT JOIN import_merge_companies c ON c.row_number = r.row_number
 ),
 by_email AS (
   -- lower(email::text): what citext equality compares, sorted as text (a citext sort folds
@@ -323,6 +359,18 @@ SELECT (SELECT count(*) FROM ins)::int AS created,
        (SELECT count(DISTINCT coalesce(existing_id::text, 'row:' || row_number)) FROM matched)::int AS total,
        (SELECT count(*) FROM matched WHERE suppressed)::int AS suppressed`;
 
+/**
+ * Each row's company and person ids, from the companies and people statements to the positions
+ * statement without a trip through the worker (so all three payloads can be built ahead).
+ * Transaction-local (ON COMMIT DROP); no row-level security on temporary tables, and none needed:
+ * they hold ids of this organisation's rows for this transaction only.
+ */
+const CREATE_ROW_IDS = `
+  CREATE TEMPORARY TABLE import_merge_companies (row_number integer PRIMARY KEY, id uuid NOT NULL)
+    ON COMMIT DROP;
+  CREATE TEMPORARY TABLE import_merge_people (row_number integer PRIMARY KEY, id uuid NOT NULL, new boolean NOT NULL)
+    ON COMMIT DROP`;
+
 const RECORD_PROGRESS = `
 UPDATE imports.imports SET
   rows_merged = $3, rows_erased = rows_erased + $4,
@@ -334,12 +382,87 @@ UPDATE imports.imports SET
   positions_unchanged = positions_unchanged + $13, positions_suppressed = positions_suppressed + $14
 WHERE organisation_id = $1 AND id = $2`;
 
-interface IdRow {
-  row_number: number;
-  id: string;
+interface CountRow {
   created: number;
   updated: number;
   total: number;
+}
+
+/** Records encoded per turn of the event loop by prepareMergeRows (a few milliseconds each). */
+const PREPARE_SLICE_ROWS = 1_000;
+
+/**
+ * The JSON payloads of the companies, people and positions statements for `records`, encoded a
+ * slice at a time between turns of the event loop (the worker builds them while the previous
+ * batch merges, and passes them as `MergeBatch.prepared`).
+ */
+export async function prepareMergeRows(
+  records: MergeBatch['records'],
+  listName: string | null,
+): Promise<PreparedMergeRows> {
+  const companies: string[] = [];
+  const people: string[] = [];
+  const positions: string[] = [];
+  // JSON.stringify of a slice's array, without its brackets, to join with the other slices'.
+  const items = (rows: unknown[]): string => JSON.stringify(rows).slice(1, -1);
+  for (let start = 0; start < records.length; start += PREPARE_SLICE_ROWS) {
+    if (start > 0) await nextTurn();
+    const slice = records.slice(start, start + PREPARE_SLICE_ROWS);
+    companies.push(
+      items(
+        slice.map(({ rowNumber, record: { company: c } }) => ({
+          row_number: rowNumber,
+          pharow_id: c.pharowId,
+          name: c.name,
+          siren: c.siren,
+          naf_code: c.nafCode,
+          website_url: c.websiteUrl,
+          domain: c.domain,
+          linkedin_url: c.linkedinUrl,
+          employee_range: c.employeeRange,
+          address_line1: c.addressLine1,
+          postal_code: c.postalCode,
+          city: c.city,
+          country: c.country,
+        })),
+      ),
+    );
+    people.push(
+      items(
+        slice.map(({ rowNumber, record: { person: p, position } }) => ({
+          row_number: rowNumber,
+          pharow_id: p.pharowId,
+          first_name: p.firstName,
+          last_name: p.lastName,
+          linkedin_url: p.linkedinUrl,
+          city: p.city,
+          email: position.email,
+          email_key: position.email.toLowerCase(),
+        })),
+      ),
+    );
+    positions.push(
+      items(
+        slice.map(({ rowNumber, record: { position: x } }) => ({
+          row_number: rowNumber,
+          title: x.title,
+          email: x.email,
+          email_status: x.emailStatus,
+          email_reliability: x.emailReliability,
+          list_name: x.listName ?? listName,
+          domains: domainsOf(x.email),
+          email_key: x.email.toLowerCase(),
+        })),
+      ),
+    );
+  }
+  return {
+    records,
+    listName,
+    companies: `[${companies.join(',')}]`,
+    people: `[${people.join(',')}]`,
+    positions: `[${positions.join(',')}]`,
+  };
 }
 
 /**
@@ -389,65 +512,32 @@ export class ProspectMergeRepository {
     let people = ZERO;
     let positions = { ...ZERO, suppressed: 0 };
     if (records.length > 0) {
-      const companyRows = await runQuery<IdRow[]>(this.#manager, MERGE_COMPANIES, [
+      const { prepared } = batch;
+      const payloads =
+        prepared &&
+        erasedCount === 0 &&
+        prepared.records === batch.records &&
+        prepared.listName === batch.listName
+          ? prepared
+          : await prepareMergeRows(records, batch.listName);
+      await runQuery(this.#manager, CREATE_ROW_IDS, []);
+      const companyRows = await runQuery<CountRow[]>(this.#manager, MERGE_COMPANIES, [
         organisationId,
-        JSON.stringify(
-          records.map(({ rowNumber, record: { company: c } }) => ({
-            row_number: rowNumber,
-            pharow_id: c.pharowId,
-            name: c.name,
-            siren: c.siren,
-            naf_code: c.nafCode,
-            website_url: c.websiteUrl,
-            domain: c.domain,
-            linkedin_url: c.linkedinUrl,
-            employee_range: c.employeeRange,
-            address_line1: c.addressLine1,
-            postal_code: c.postalCode,
-            city: c.city,
-            country: c.country,
-          })),
-        ),
+        payloads.companies,
       ]);
-      const personRows = await runQuery<(IdRow & { new: boolean })[]>(this.#manager, MERGE_PEOPLE, [
+      const personRows = await runQuery<CountRow[]>(this.#manager, MERGE_PEOPLE, [
         organisationId,
-        JSON.stringify(
-          records.map(({ rowNumber, record: { person: p, position } }) => ({
-            row_number: rowNumber,
-            pharow_id: p.pharowId,
-            first_name: p.firstName,
-            last_name: p.lastName,
-            linkedin_url: p.linkedinUrl,
-            city: p.city,
-            email: position.email,
-            email_key: position.email.toLowerCase(),
-          })),
-        ),
+        payloads.people,
       ]);
-      const companyOf = new Map(companyRows.map((row) => [row.row_number, row.id]));
-      const personOf = new Map(personRows.map((row) => [row.row_number, row]));
       const positionRows = await runQuery<
         { created: number; updated: number; total: number; suppressed: number }[]
       >(this.#manager, MERGE_POSITIONS, [
         organisationId,
-        JSON.stringify(
-          records.map(({ rowNumber, record: { position: x } }) => ({
-            row_number: rowNumber,
-            person_id: personOf.get(rowNumber)?.id,
-            new_person: personOf.get(rowNumber)?.new ?? false,
-            company_id: companyOf.get(rowNumber),
-            title: x.title,
-            email: x.email,
-            email_status: x.emailStatus,
-            email_reliability: x.emailReliability,
-            list_name: x.listName ?? batch.listName,
-            domains: domainsOf(x.email),
-            email_key: x.email.toLowerCase(),
-          })),
-        ),
+        payloads.positions,
         batch.importId,
         batch.legalBasis,
       ]);
+      await runQuery(this.#manager, 'DROP TABLE import_merge_companies, import_merge_people', []);
       companies = countsOf(companyRows[0]);
       people = countsOf(personRows[0]);
       const p = positionRows[0];
