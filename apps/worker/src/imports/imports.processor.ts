@@ -59,7 +59,8 @@ interface PreparedBatch {
  * next batch's staged rows, validates them in slices (yielding to the event loop) and builds the
  * merge statements' JSON payloads while this batch's statements run in PostgreSQL; the next transaction uses them only if the locked
  * import's rows_merged is still where they start (otherwise it reads and validates afresh), so
- * what a batch merges never depends on what a killed or concurrent run had prepared.
+ * what a batch merges never depends on what a killed or concurrent run had prepared. The first
+ * merge batch is prepared by the validation of the same rows (not validated a second time).
  */
 @Processor(importsQueue.name)
 export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
@@ -102,6 +103,9 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
         repos.importJobs.setStatus(org, importId, 'validating'),
       );
     }
+    // The next merge batch, prepared ahead: the first by the validation of rows 1 to 20,000
+    // (the same rows, when the batch sizes agree), each later one by the previous merge batch.
+    let ahead: Promise<PreparedBatch> | null = null;
     for (;;) {
       const done = await this.transaction(async (repos, org) => {
         const current = await repos.importJobs.lock(org, importId);
@@ -118,12 +122,25 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
         );
         const errors: (RowError & { rowNumber: number })[] = [];
         let rejected = 0;
+        const firstMergeBatch =
+          current.rowsValidated === 0 && this.mergeBatchRows === VALIDATION_BATCH_ROWS;
+        const records: { rowNumber: number; record: ProspectRecord }[] = [];
         for (const row of rows) {
           const result = validateRow(row.cells, mapping);
           if (!result.ok) {
             rejected += 1;
             for (const error of result.errors) errors.push({ rowNumber: row.rowNumber, ...error });
+          } else if (firstMergeBatch) {
+            records.push({ rowNumber: row.rowNumber, record: result.record });
           }
+        }
+        if (firstMergeBatch) {
+          const throughRow = rows.at(-1)?.rowNumber ?? null;
+          const first = prepareMergeRows(records, current.pharowListName).then(
+            (payloads): PreparedBatch => ({ afterRow: 0, throughRow, records, payloads }),
+          );
+          first.catch(() => undefined);
+          ahead = first;
         }
         const throughRow = rows.at(-1)?.rowNumber ?? current.rowsTotal;
         await repos.importJobs.recordValidation(org, importId, throughRow, rejected, errors);
@@ -132,8 +149,6 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
       if (done) break;
     }
 
-    // The next batch, read by the previous transaction and validated while it merged.
-    let ahead: Promise<PreparedBatch> | null = null;
     for (;;) {
       const done = await this.transaction(async (repos, org) => {
         const current = await repos.importJobs.lock(org, importId);
