@@ -23,10 +23,17 @@ describe('RedisCluster (three masters, one replica each)', () => {
     const a = await cluster.cli(['CLUSTER', 'KEYSLOT', '{outreach}:outreach.delivery:wait']);
     const b = await cluster.cli(['CLUSTER', 'KEYSLOT', '{outreach}:outreach.imports:meta']);
     expect(a).toBe(b);
-    expect(await cluster.cli(['-c', 'SET', '{outreach}:probe', 'kept'])).toBe('OK');
-    await cluster.cli(['-c', 'WAIT', '1', '2000']).catch(() => '');
-    const { from, to } = await cluster.killMasterOf('{outreach}:probe');
-    expect(to).not.toBe(from);
-    expect(await cluster.cli(['-c', 'GET', '{outreach}:probe'], to)).toBe('kept');
+    // Replication is asynchronous: a failover keeps what the replica has. WAIT counts the
+    // replicas that have this connection's last write, so SET and WAIT share one connection.
+    const key = '{outreach}:probe';
+    const master = await cluster.masterOf(key);
+    expect(await cluster.script([`SET ${key} kept`, 'WAIT 1 5000'], master)).toBe('OK\n1');
+    const replicas = await cluster.replicasOf(master);
+    expect(replicas).toHaveLength(1);
+    expect(await cluster.script(['READONLY', `GET ${key}`], replicas[0])).toBe('OK\nkept');
+    const { from, to } = await cluster.killMasterOf(key);
+    expect(from).toBe(master);
+    expect(replicas).toContain(to);
+    expect(await cluster.cli(['-c', 'GET', key], to)).toBe('kept');
   }, 60_000);
 });
