@@ -660,7 +660,8 @@ export class CampaignStatsRepository {
    * replaces the rollup rows by the grain counted now (every change committed before the markers
    * were deleted is counted; a change committed later leaves its marker, so the campaign is
    * rebuilt again). Null when the campaign is not found (its markers are dropped). Raises the
-   * transaction's statement timeout to ROLLUP_STATEMENT_TIMEOUT_MS.
+   * transaction's statement timeout to ROLLUP_STATEMENT_TIMEOUT_MS and turns its nested-loop
+   * joins off (hash joins whatever the statistics say).
    */
   async rebuildRollup(
     organisationId: OrganisationId,
@@ -693,9 +694,16 @@ export class CampaignStatsRepository {
       [organisationId, campaignId],
     );
     const computedAt = marked[0]?.at ?? new Date();
-    await runQuery(this.#manager, "SELECT set_config('statement_timeout', $1, true)", [
-      String(ROLLUP_STATEMENT_TIMEOUT_MS),
-    ]);
+    // No nested loops for the grain (transaction-local): it reads every message of the campaign,
+    // which only hash joins do in one pass. For tables without statistics yet (a new database) or
+    // an organisation they do not know (a new one), the planner estimates one row per organisation
+    // and nests a scan of the organisation's messages in the scan of its tasks: on the send bench a
+    // rebuild of 20,000 messages ran for minutes on a core of its own (0.3 s hashed).
+    await runQuery(
+      this.#manager,
+      "SELECT set_config('statement_timeout', $1, true), set_config('enable_nestloop', 'off', true)",
+      [String(ROLLUP_STATEMENT_TIMEOUT_MS)],
+    );
     await runQuery(
       this.#manager,
       'DELETE FROM analytics.campaign_stats_rollups WHERE organisation_id = $1 AND campaign_id = $2',
