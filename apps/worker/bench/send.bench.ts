@@ -9,6 +9,24 @@
  * interpolated in its bucket as Prometheus' histogram_quantile does). Numbers only: no assertion.
  *
  *
+ * Also printed: CPU seconds of the run per process (the worker processes, PostgreSQL with its
+ * backends and autovacuum, pgBouncer, Redis, this process with the sink) and the load average,
+ * since wall figures on a shared machine are noise — and the figures before (BEFORE).
+ * Figures (20,000 mails, defaults, this 2-core machine shared with other benches):
+ * - before (2026-11-30 afternoon): 133 mails/s vs ceiling 1078 (0.12), PostgreSQL 8.1 ms of CPU
+ *   per mail, worker 2.65 ms, load 9; a second run 141 vs 918 (0.15). PostgreSQL's time went to
+ *   the context read scanning the organisation's messages (an EXISTS hashed over all of them, and
+ *   plans cached while the tables were empty), and to the stats rollup job: its first rebuild,
+ *   planned on a table without statistics, nested a scan of the messages in the scan of the
+ *   tasks and ran for minutes on a core of its own.
+ * - after (V20251231_300000, the rollup without nested loops, statistics within 5 s):
+ *   216 mails/s vs 1123 (0.19), PostgreSQL 3.0 ms per mail, worker 2.2 ms, load 8; 265 vs 1274
+ *   (0.21) at load 5, the same CPU per mail; without the
+ *   5 s statistics (autovacuum_naptime 1 min) 158–166 mails/s, PostgreSQL 5.9–6.3 ms per mail.
+ *
+ * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
+ * autovacuum_naptime…).
+ *
  * BENCH_WORKERS (a comma-separated list, default `1`) runs the engine once per entry with that many
  * worker processes (same PostgreSQL, pgBouncer and Redis, a fresh organisation each) and prints
  * the runs side by side: `BENCH_WORKERS=1,3` is the scale-out figure (docs/scale-out.md).
@@ -17,10 +35,11 @@
  *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200 BENCH_CPU_PROFILE=<dir>)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { createDataSource } from '@outreach/db';
 import { migrateDatabase } from '@outreach/db/migrator';
 import {
@@ -40,6 +59,8 @@ const PROFILE_ARGS = process.env.BENCH_CPU_PROFILE
 const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
 /** BENCH_PG_STATEMENTS=1: pg_stat_statements (nested statements too); the costliest are printed. */
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/** BENCH_PG_SETTINGS='{"autovacuum_naptime":"5s"}': more settings of the bench's PostgreSQL. */
+const PG_SETTINGS = JSON.parse(process.env.BENCH_PG_SETTINGS ?? '{}') as Record<string, string>;
 const POOL = process.env.SMTP_POOL_CONNECTIONS ?? '5';
 const BATCH = process.env.CLAIM_BATCH_SIZE ?? '200';
 const EVERY = process.env.CLAIM_EVERY_MS ?? '200';
@@ -47,6 +68,9 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
   .split(',')
   .map((value) => Number(value.trim()))
   .filter((value) => Number.isInteger(value) && value > 0);
+/** The figures before this bench's last change (see the header), printed beside the run's. */
+const BEFORE =
+  'before: 133 mails/s vs ceiling 1078 (0.12), PostgreSQL 8.1 ms and worker 2.65 ms of CPU per mail, load 9';
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 const AUTH = { username: 'sink-user', password: 'sink-password' };
 const APP_USER = 'outreach_app_user';
@@ -116,6 +140,59 @@ async function ceiling(): Promise<{ perSecond: number; duplicates: number }> {
   return { perSecond: MAILS / seconds, duplicates };
 }
 
+/** CPU seconds of the run's processes. */
+interface Cpu {
+  workers: number;
+  postgres: number;
+  bouncer: number;
+  redis: number;
+  bench: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** A process's own CPU seconds and its reaped children's (utime, stime, cutime, cstime). */
+function processCpu(pid: number): { own: number; reaped: number } {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const tick = (index: number): number => Number(fields[index] ?? 0);
+    return { own: (tick(11) + tick(12)) / TICKS, reaped: (tick(13) + tick(14)) / TICKS };
+  } catch {
+    return { own: 0, reaped: 0 };
+  }
+}
+
+/** CPU seconds of a process and every descendant, live or reaped (a server and its backends). */
+function treeCpu(pid: number): number {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const walk = (at: number): number => {
+    const { own, reaped } = processCpu(at);
+    return own + reaped + (parents.get(at) ?? []).reduce((sum, child) => sum + walk(child), 0);
+  };
+  return walk(pid);
+}
+
+/** The first line of `/proc/loadavg` (1, 5 and 15 minute load averages). */
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+}
+
 /** p95 of a Prometheus histogram in the text format, interpolated within its bucket. */
 function histogramQuantile(text: string, name: string, q: number): number | null {
   const buckets: Array<[number, number]> = [];
@@ -149,9 +226,16 @@ async function main(): Promise<void> {
       fsync: 'off',
       synchronous_commit: 'off',
       max_connections: 200,
+      // A new database's first statistics within seconds, not a minute: until the first ANALYZE
+      // the planner takes the bench's empty tables for one row per organisation, and the plans
+      // the engine's PL/pgSQL functions cache per server connection then scan the organisation's
+      // messages on every send (3,200 buffers per context read over a run, 50 with statistics);
+      // ANALYZE invalidates them. A production database has its statistics.
+      autovacuum_naptime: '5s',
       ...(PG_STATEMENTS
         ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
         : {}),
+      ...PG_SETTINGS,
     },
   });
   const redis = new RedisServer({ port: await freePort(), dir: root });
@@ -173,6 +257,15 @@ async function main(): Promise<void> {
     await redis.start();
     await bouncer.start();
     const direct = `postgres://${APP_USER}:${APP_USER}@127.0.0.1:${postgres.port}/outreach`;
+    // The processes whose CPU the run's figures count: PostgreSQL's postmaster (its backends are
+    // its children), pgBouncer and Redis; the sink runs in this process.
+    const postmasterPid = Number(
+      readFileSync(join(root, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    const bouncerPid = Number(readFileSync(join(root, 'pgbouncer', 'pgbouncer.pid'), 'utf8'));
+    const info = new Redis(redis.url);
+    const redisPid = Number(/process_id:(\d+)/.exec(await info.info('server'))?.[1] ?? 0);
+    info.disconnect();
     const pooled = `postgres://${APP_USER}:${APP_USER}@127.0.0.1:${bouncer.port}/outreach`;
 
     console.log(`send bench: ${MAILS} mails, concurrency ${CONCURRENCY}, SMTP pool ${POOL}`);
@@ -183,7 +276,13 @@ async function main(): Promise<void> {
 
     const dataSource = createDataSource({ url: direct, applicationName: 'send-bench' });
     await dataSource.initialize();
-    const runs: Array<{ workers: number; perSecond: number; seconds: number }> = [];
+    const runs: Array<{
+      workers: number;
+      perSecond: number;
+      seconds: number;
+      cpu: Cpu;
+      load: string;
+    }> = [];
     for (const workers of WORKER_COUNTS) {
       const fixture = await seedCampaign(
         dataSource,
@@ -229,11 +328,24 @@ async function main(): Promise<void> {
       stopWorker = () => {
         for (const child of children) child.kill('SIGTERM');
       };
+      const cpuAt = (): Cpu => ({
+        workers: children.reduce((sum, child) => sum + processCpu(child.pid ?? 0).own, 0),
+        postgres: treeCpu(postmasterPid),
+        bouncer: processCpu(bouncerPid).own,
+        redis: processCpu(redisPid).own,
+        bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+      });
+      const cpuBefore = cpuAt();
       const started = process.hrtime.bigint();
       await sink.waitForCount(before + MAILS, 30 * 60_000);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const cpuAfter = cpuAt();
+      const load = loadAverage();
       const perSecond = MAILS / seconds;
-      runs.push({ workers, perSecond, seconds });
+      const cpu: Cpu = Object.fromEntries(
+        Object.entries(cpuAfter).map(([key, value]) => [key, value - cpuBefore[key as keyof Cpu]]),
+      ) as unknown as Cpu;
+      runs.push({ workers, perSecond, seconds, cpu, load });
 
       // Let the last records land, then read the outcomes and the workers' histograms.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -264,6 +376,12 @@ async function main(): Promise<void> {
 
       console.log(
         `engine, ${workers} worker process${workers > 1 ? 'es' : ''} (pgBouncer): ${perSecond.toFixed(0)} mails/s in ${seconds.toFixed(1)} s`,
+      );
+      const perMail = (value: number): string => `${((value * 1_000) / MAILS).toFixed(2)} ms`;
+      console.log(
+        `  CPU seconds: worker${workers > 1 ? 's' : ''} ${cpu.workers.toFixed(1)} (${perMail(cpu.workers)}/mail), ` +
+          `PostgreSQL ${cpu.postgres.toFixed(1)} (${perMail(cpu.postgres)}/mail), pgBouncer ${cpu.bouncer.toFixed(1)}, ` +
+          `Redis ${cpu.redis.toFixed(1)}, bench + sink ${cpu.bench.toFixed(1)}; load average ${load}`,
       );
       console.log(`  tasks: ${outcomes.map((row) => `${row.status} ${row.count}`).join(', ')}`);
       console.log(
@@ -297,6 +415,7 @@ async function main(): Promise<void> {
     console.log(
       `duplicates at the sink: ${sink.duplicates().length} by Message-ID, ${twice} by recipient (target 0)`,
     );
+    console.log(BEFORE);
     if (PG_STATEMENTS) await printCostliestStatements(postgres, MAILS * runs.length);
   } finally {
     stopWorker();
@@ -315,25 +434,30 @@ await main();
 async function printCostliestStatements(postgres: PostgresServer, mails: number): Promise<void> {
   const { rows } = await postgres.query(
     `SELECT calls, round(total_exec_time)::bigint AS total_ms, rows, toplevel,
+            shared_blks_hit + shared_blks_read AS blocks,
             regexp_replace(left(query, 140), '\\s+', ' ', 'g') AS query
        FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'outreach')
-      ORDER BY total_exec_time DESC LIMIT 15`,
+      ORDER BY total_exec_time DESC LIMIT 20`,
     'outreach',
   );
   console.log('');
-  console.log(`PostgreSQL's costliest statements (total ms; µs per mail over ${String(mails)}):`);
+  console.log(
+    `PostgreSQL's costliest statements (total ms; µs per mail over ${String(mails)}; buffers read per call):`,
+  );
   for (const row of rows as {
     calls: string;
     total_ms: string;
     rows: string;
     toplevel: boolean;
+    blocks: string;
     query: string;
   }[]) {
     const perMail = ((Number(row.total_ms) * 1_000) / mails).toFixed(0);
+    const perCall = (Number(row.blocks) / Math.max(1, Number(row.calls))).toFixed(0);
     console.log(
       `${row.total_ms.padStart(7)} ms ${perMail.padStart(6)} µs ${row.calls.padStart(7)} calls ` +
-        `${row.toplevel ? 'top   ' : 'nested'} ${row.query}`,
+        `${perCall.padStart(6)} buf ${row.toplevel ? 'top   ' : 'nested'} ${row.query}`,
     );
   }
 }
