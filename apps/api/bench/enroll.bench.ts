@@ -26,7 +26,7 @@
  * V20251229_400000 and the one-statement enroll, and before V20251230_100000. Exits 1 only
  * when the counts are wrong.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -47,14 +47,22 @@ const COMPANIES = 1000;
 const LIST = 'Bench list';
 const TARGET_SECONDS = 5;
 /**
+ * BENCH_PROFILE_PID_FILE=<file>: each run writes its server process id there, then waits 2 s (for
+ * a profiler to attach; the printed wall times then include those 2 s).
+ */
+const PROFILE_PID_FILE = process.env.BENCH_PROFILE_PID_FILE;
+/**
  * Before (2026-11-30, same machine, 100,000 positions): warm 16.8 s; cold quadratic (10,000
  * positions 7 to 9 s; 20,000: 61 s in the foreign-key checks of the tasks alone). Then, before
  * V20251230_100000 (organisation keys NOT ENFORCED) and the join classification: warm 6.7 to
- * 7.7 s of server CPU in a psql replay at load average 5 to 12 (5.9 to 6.5 s after).
+ * 7.7 s of server CPU in a psql replay at load average 5 to 12 (5.9 to 6.5 s after). Then,
+ * before the enroll without ON CONFLICT nor a random draw per row and V20251231_100000 (load
+ * average 2.5): cold 6.55 s (server CPU 6.24 s), warm 5.96 s (5.68 s).
  */
 const BEFORE =
   'before: warm 16.8 s, cold quadratic (10,000 positions: 7-9 s); ' +
-  'before V20251230_100000 and the join classification: warm 6.7-7.7 s server CPU (load 5-12)';
+  'before V20251230_100000 and the join classification: warm 6.7-7.7 s server CPU (load 5-12); ' +
+  'before V20251231_100000 and the enroll without ON CONFLICT: cold 6.55 s, warm 5.96 s (load 2.5)';
 const DATABASE = BENCH_DATABASE;
 const APP_USER = BENCH_APP_USER;
 
@@ -69,6 +77,11 @@ interface Run {
 async function serverCpu(manager: EntityManager): Promise<() => number | null> {
   const rows: unknown = await manager.query('SELECT pg_backend_pid() AS pid');
   const pid = Array.isArray(rows) ? (rows[0] as { pid?: number } | undefined)?.pid : undefined;
+  if (PROFILE_PID_FILE && pid !== undefined) {
+    // For a profiler (e.g. `perf record -p "$(cat FILE)"`): the server process of this run.
+    writeFileSync(PROFILE_PID_FILE, String(pid));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
   const ticks = (): number | null => {
     try {
       // Fields after "pid (comm) ": state is the first; utime and stime the 12th and 13th.
