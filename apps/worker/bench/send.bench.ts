@@ -21,7 +21,8 @@
  *   tasks and ran for minutes on a core of its own.
  * - after (V20251231_300000, the rollup without nested loops, statistics within 5 s):
  *   216 mails/s vs 1123 (0.19), PostgreSQL 3.0 ms per mail, worker 2.2 ms, load 8; 265 vs 1274
- *   (0.21) at load 5, the same CPU per mail; without the
+ *   (0.21) at load 5, the same CPU per mail; with V20251231_300100 (no marker query for a
+ *   `sending` insert) 287 vs 1115 (0.26), PostgreSQL 2.7 ms, worker 2.1 ms, load 3–9; without the
  *   5 s statistics (autovacuum_naptime 1 min) 158–166 mails/s, PostgreSQL 5.9–6.3 ms per mail.
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
