@@ -20,6 +20,10 @@ export class Suppression extends TenantEntity {
   @TextColumn('value', { type: 'citext', maxLength: 320 })
   value!: string;
 
+  /** lower(value) as text (generated): the look-up key, leakproof under row-level security. */
+  @Col('value_key', 'text', { nullable: true, insert: false, update: false })
+  readonly valueKey!: string | null;
+
   @EnumColumn('reason', SUPPRESSION_REASONS)
   reason!: SuppressionReason;
 

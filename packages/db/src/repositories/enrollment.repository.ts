@@ -163,13 +163,13 @@ export class EnrollmentRepository {
          CROSS JOIN LATERAL unnest(x.parts) WITH ORDINALITY AS u(label, i)
           JOIN delivery.suppressions s
             ON s.organisation_id = $1 AND s.kind = 'domain'
-           AND s.value = array_to_string(x.parts[u.i:], '.')::citext
+           AND s.value_key = array_to_string(x.parts[u.i:], '.')
          WHERE u.i < cardinality(x.parts)
       ),
       -- Joins, not IN (subquery): the planner hashes them whatever its row estimates (an IN over
       -- a set estimated too large for memory became a rescan of that set per candidate). Each
       -- join matches at most one row: (organisation_id, position_id, campaign_id) and
-      -- (organisation_id, kind, value) are unique, suppressed_domains is distinct.
+      -- (organisation_id, kind, value_key) are unique, suppressed_domains is distinct.
       classified AS (
         SELECT k.id,
                CASE
@@ -183,7 +183,7 @@ export class EnrollmentRepository {
           LEFT JOIN outreach.campaign_enrollments e
             ON e.organisation_id = $1 AND e.campaign_id = $2 AND e.position_id = k.id
           LEFT JOIN delivery.suppressions se
-            ON se.organisation_id = $1 AND se.kind = 'email' AND se.value = k.email
+            ON se.organisation_id = $1 AND se.kind = 'email' AND se.value_key = lower(k.email::text)
           LEFT JOIN suppressed_domains sd ON sd.domain = lower(split_part(k.email::text, '@', 2))
       ),
       -- Each new enrollment and its first task get time-ordered ids in position order (see

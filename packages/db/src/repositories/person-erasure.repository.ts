@@ -66,7 +66,8 @@ export class PersonErasureRepository {
     await runQuery(
       this.#manager,
       `DELETE FROM delivery.suppressions
-        WHERE organisation_id = $1 AND kind = 'email' AND value = ANY ($2::citext[])`,
+        WHERE organisation_id = $1 AND kind = 'email'
+          AND value_key = ANY (ARRAY(SELECT lower(a) FROM unnest($2::text[]) AS a))`,
       [organisationId, row.addresses],
     );
     await runQuery(

@@ -299,11 +299,11 @@ email_match AS (
 suppressed_rows AS (
   SELECT b.row_number
     FROM by_pair b JOIN delivery.suppressions x
-      ON x.organisation_id = $1 AND x.kind = 'email' AND x.value = b.email
+      ON x.organisation_id = $1 AND x.kind = 'email' AND x.value_key = b.email_key
   UNION
   SELECT d.row_number
-    FROM (SELECT b.row_number, unnest(b.domains)::citext AS domain FROM by_pair b) d
-    JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value = d.domain
+    FROM (SELECT b.row_number, unnest(b.domains) AS domain FROM by_pair b) d
+    JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value_key = d.domain
 ),
 matched AS (
   SELECT b.*,
@@ -501,7 +501,8 @@ export class ProspectMergeRepository {
     const erasedRows = await runQuery<{ value: string }[]>(
       this.#manager,
       `SELECT value::text FROM delivery.suppressions
-        WHERE organisation_id = $1 AND kind = 'email' AND reason = 'erased' AND value = ANY ($2::citext[])`,
+        WHERE organisation_id = $1 AND kind = 'email' AND reason = 'erased'
+          AND value_key = ANY (ARRAY(SELECT lower(a) FROM unnest($2::text[]) AS a))`,
       [organisationId, batch.records.map((r) => r.record.position.email)],
     );
     const erased = new Set(erasedRows.map((row) => row.value.toLowerCase()));

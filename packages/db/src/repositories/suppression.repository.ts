@@ -28,10 +28,22 @@ const INSERT_MANY = `
     SELECT $1, kind, value, reason, note, source_message_id
       FROM unnest($2::text[], $3::citext[], $4::text[], $5::text[], $6::uuid[])
         AS entry(kind, value, reason, note, source_message_id)
-    ON CONFLICT (organisation_id, kind, value) DO NOTHING
+    ON CONFLICT (organisation_id, kind, value_key) DO NOTHING
     RETURNING 1
   )
   SELECT count(*)::int AS added FROM added`;
+
+/** `findByValue`: the entry of a kind and value, by its unique key (value_key = lower(value)). */
+export const FIND_BY_VALUE =
+  'SELECT * FROM delivery.suppressions WHERE organisation_id = $1 AND kind = $2 AND value_key = lower($3)';
+
+/** `isSuppressed`: the address ($2) or one of its domains ($3), by the unique key. */
+export const IS_SUPPRESSED = `SELECT EXISTS (
+         SELECT 1 FROM delivery.suppressions
+          WHERE organisation_id = $1
+            AND ((kind = 'email' AND value_key = lower($2))
+              OR (kind = 'domain' AND value_key = ANY (ARRAY(SELECT lower(d) FROM unnest($3::text[]) AS d))))
+       ) AS suppressed`;
 
 /**
  * delivery.suppressions, set-based: the suppression list the api fills (one entry or a CSV of
@@ -55,7 +67,7 @@ export class SuppressionRepository {
       this.#manager,
       `INSERT INTO delivery.suppressions (organisation_id, kind, value, reason, note, source_message_id)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (organisation_id, kind, value) DO NOTHING
+       ON CONFLICT (organisation_id, kind, value_key) DO NOTHING
        RETURNING *`,
       [
         organisationId,
@@ -102,29 +114,27 @@ export class SuppressionRepository {
     kind: SuppressionKind,
     value: string,
   ): Promise<Suppression | null> {
-    const rows = await runQuery<Record<string, unknown>[]>(
-      this.#manager,
-      'SELECT * FROM delivery.suppressions WHERE organisation_id = $1 AND kind = $2 AND value = $3::citext',
-      [organisationId, kind, value],
-    );
+    const rows = await runQuery<Record<string, unknown>[]>(this.#manager, FIND_BY_VALUE, [
+      organisationId,
+      kind,
+      value,
+    ]);
     return rows[0] ? this.#hydrate(rows[0]) : null;
   }
 
   /**
    * Whether mail to `email` is suppressed: the address itself, or its domain or a parent domain
-   * (`acme.fr` suppresses `a@acme.fr` and `a@sales.acme.fr`). One index look-up on
-   * (organisation_id, kind, value). A value without `@` is checked as an address only.
+   * (`acme.fr` suppresses `a@acme.fr` and `a@sales.acme.fr`). Index look-ups on
+   * (organisation_id, kind, value_key): lower(value) as text, whose equality is leakproof, so an
+   * index condition under row-level security (citext's is not: the organisation's whole list
+   * was read). A value without `@` is checked as an address only.
    */
   async isSuppressed(organisationId: OrganisationId, email: string): Promise<boolean> {
-    const rows = await runQuery<{ suppressed: boolean }[]>(
-      this.#manager,
-      `SELECT EXISTS (
-         SELECT 1 FROM delivery.suppressions
-          WHERE organisation_id = $1
-            AND ((kind = 'email' AND value = $2::citext) OR (kind = 'domain' AND value = ANY ($3::citext[])))
-       ) AS suppressed`,
-      [organisationId, email.trim(), domainsOf(email)],
-    );
+    const rows = await runQuery<{ suppressed: boolean }[]>(this.#manager, IS_SUPPRESSED, [
+      organisationId,
+      email.trim(),
+      domainsOf(email),
+    ]);
     return rows[0]?.suppressed ?? false;
   }
 
