@@ -52,6 +52,10 @@ export class Message extends MutableTenantEntity {
   @TextColumn('to_email', { type: 'citext', maxLength: 254 })
   toEmail!: string;
 
+  /** lower(to_email) as text (generated): the look-up key by address under row-level security. */
+  @Col('to_email_key', 'text', { nullable: true, insert: false, update: false })
+  readonly toEmailKey!: string | null;
+
   @TextColumn('subject', { maxLength: 998, nullable: true })
   subject!: string | null;
 

@@ -85,6 +85,33 @@ export interface InboundActionInput {
 const MATCH_COLUMNS = `m.id, m.status, m.to_email, m.mailbox_id, m.enrollment_id, m.position_id,
   e.campaign_id`;
 
+/**
+ * The latest message sent (or bounced) to an address ($3, by to_email_key: text, so an index
+ * condition under row-level security) from the campaigns of a mailbox ($2), optionally in the
+ * thread of a subject ($4).
+ */
+export const LATEST_SENT_TO = `SELECT ${MATCH_COLUMNS}
+         FROM outreach.messages m
+         JOIN outreach.campaign_enrollments e
+           ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
+         JOIN outreach.campaigns c
+           ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id AND c.mailbox_id = $2
+        WHERE m.organisation_id = $1 AND m.direction = 'outbound' AND m.to_email_key = lower($3)
+          AND m.status IN ('sent', 'bounced')
+          AND ($4::text IS NULL OR lower(btrim(regexp_replace(coalesce(m.subject, ''),
+                '^(\\s*(re|tr|fwd?|aw|wg|réf|ref)\\s*(\\[\\d+\\])?\\s*:\\s*)+', '', 'i'))) = lower($4))
+        ORDER BY m.sent_at DESC NULLS LAST LIMIT 1`;
+
+/** Soft bounces of the last five messages sent to an address ($2, by to_email_key). */
+export const SOFT_BOUNCES_IN_LAST_FIVE = `WITH last AS (
+         SELECT id FROM outreach.messages
+          WHERE organisation_id = $1 AND direction = 'outbound' AND to_email_key = lower($2)
+            AND sent_at IS NOT NULL
+          ORDER BY sent_at DESC LIMIT 5)
+       SELECT count(DISTINCT i.replied_to_message_id)::int AS bounces
+         FROM outreach.messages i JOIN last ON last.id = i.replied_to_message_id
+        WHERE i.organisation_id = $1 AND i.direction = 'inbound' AND i.inbound_class = 'soft_bounce'`;
+
 interface MatchRow {
   id: string;
   status: string;
@@ -257,20 +284,12 @@ export class InboundMailRepository {
     address: string,
     threadSubject: string | null,
   ): Promise<OutboundMatch | null> {
-    const rows = await this.#query<MatchRow[]>(
-      `SELECT ${MATCH_COLUMNS}
-         FROM outreach.messages m
-         JOIN outreach.campaign_enrollments e
-           ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
-         JOIN outreach.campaigns c
-           ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id AND c.mailbox_id = $2
-        WHERE m.organisation_id = $1 AND m.direction = 'outbound' AND m.to_email = $3::citext
-          AND m.status IN ('sent', 'bounced')
-          AND ($4::text IS NULL OR lower(btrim(regexp_replace(coalesce(m.subject, ''),
-                '^(\\s*(re|tr|fwd?|aw|wg|réf|ref)\\s*(\\[\\d+\\])?\\s*:\\s*)+', '', 'i'))) = lower($4))
-        ORDER BY m.sent_at DESC NULLS LAST LIMIT 1`,
-      [organisationId, mailboxId, address, threadSubject],
-    );
+    const rows = await this.#query<MatchRow[]>(LATEST_SENT_TO, [
+      organisationId,
+      mailboxId,
+      address,
+      threadSubject,
+    ]);
     return rows[0] ? match(rows[0]) : null;
   }
 
@@ -426,17 +445,10 @@ export class InboundMailRepository {
    * once, however many notices it got).
    */
   async softBouncesInLastFive(organisationId: OrganisationId, address: string): Promise<number> {
-    const rows = await this.#query<{ bounces: number }[]>(
-      `WITH last AS (
-         SELECT id FROM outreach.messages
-          WHERE organisation_id = $1 AND direction = 'outbound' AND to_email = $2::citext
-            AND sent_at IS NOT NULL
-          ORDER BY sent_at DESC LIMIT 5)
-       SELECT count(DISTINCT i.replied_to_message_id)::int AS bounces
-         FROM outreach.messages i JOIN last ON last.id = i.replied_to_message_id
-        WHERE i.organisation_id = $1 AND i.direction = 'inbound' AND i.inbound_class = 'soft_bounce'`,
-      [organisationId, address],
-    );
+    const rows = await this.#query<{ bounces: number }[]>(SOFT_BOUNCES_IN_LAST_FIVE, [
+      organisationId,
+      address,
+    ]);
     return rows[0]?.bounces ?? 0;
   }
 
