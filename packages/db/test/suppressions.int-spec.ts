@@ -2,6 +2,10 @@ import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/data-source.factory.js';
+import {
+  LATEST_SENT_TO,
+  SOFT_BOUNCES_IN_LAST_FIVE,
+} from '../src/repositories/inbound-mail.repository.js';
 import { InvalidInputError } from '../src/errors/invalid-input.error.js';
 import type { OrganisationId } from '../src/organisation-id.js';
 import { CursorCodec } from '../src/repositories/cursor.codec.js';
@@ -18,7 +22,7 @@ import { seedTwoOrganisations, type TwoOrganisationFixture } from '../src/testin
 
 const codec = new CursorCodec('suppressions-int-spec-secret');
 
-describe('SuppressionRepository on PostgreSQL 18 (as outreach_app_user, under RLS)', () => {
+describe('SuppressionRepository and look-ups by address on PostgreSQL 18 (as outreach_app_user, under RLS)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let fixture: TwoOrganisationFixture;
@@ -119,6 +123,32 @@ describe('SuppressionRepository on PostgreSQL 18 (as outreach_app_user, under RL
       expect(plan).toMatch(/"Index Cond":"[^"]*value_key/);
       expect(plan).not.toContain('"Node Type":"Seq Scan"');
     }
+  });
+
+  // The same rule for the messages: inbound mail finds the message a reply or a bounce answers by
+  // the address it was sent to, by to_email_key (lower(to_email) as text, V20251231_410000).
+  it('finds the messages sent to an address by an index condition on to_email_key', async () => {
+    const org = fixture.a.organisationId;
+    const plan = (sql: string, params: unknown[]): Promise<string> =>
+      runInTenantTransaction(dataSource, org, async (manager) => {
+        // Show the index the plan can use rather than a scan of an empty table.
+        await manager.query('SET LOCAL enable_seqscan = off');
+        const rows: unknown = await manager.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+        return JSON.stringify(rows);
+      });
+    for (const found of [
+      await plan(SOFT_BOUNCES_IN_LAST_FIVE, [org, 'Someone@Example.FR']),
+      // The key as LATEST_SENT_TO compares it (there joined to the mailbox's campaigns).
+      await plan(
+        `SELECT id FROM outreach.messages
+          WHERE organisation_id = $1 AND direction = 'outbound' AND to_email_key = lower($2)`,
+        [org, 'Someone@Example.FR'],
+      ),
+    ]) {
+      expect(found).toContain('"Index Name":"messages_to_email_sent_at_idx"');
+      expect(found).toMatch(/"Index Cond":"[^"]*to_email_key = 'someone@example\.fr'/);
+    }
+    expect(LATEST_SENT_TO).toContain('m.to_email_key = lower($3)');
   });
 
   it("never sees or matches another organisation's entries", async () => {
