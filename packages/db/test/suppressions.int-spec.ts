@@ -151,6 +151,17 @@ describe('SuppressionRepository and look-ups by address on PostgreSQL 18 (as out
     expect(LATEST_SENT_TO).toContain('m.to_email_key = lower($3)');
   });
 
+  it('lists positions by e-mail in any case through email_key (an index condition under RLS)', async () => {
+    const org = fixture.a.organisationId;
+    const shouted = fixture.a.position.email?.toUpperCase() ?? '';
+    const found = await inOrg(org, (r) => r.positions.list(org, { filters: { email: shouted } }));
+    expect(found.items.map((position) => position.id)).toEqual([fixture.a.position.id]);
+    const other = fixture.b.position.email ?? '';
+    expect(
+      (await inOrg(org, (r) => r.positions.list(org, { filters: { email: other } }))).items,
+    ).toEqual([]);
+  });
+
   it("never sees or matches another organisation's entries", async () => {
     const a = fixture.a.organisationId;
     const b = fixture.b.organisationId;

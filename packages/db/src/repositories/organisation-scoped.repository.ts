@@ -76,6 +76,12 @@ export interface RepositoryDefinition<
   sorts: Record<S, readonly (keyof E & string)[]>;
   defaultSort: NoInfer<S>;
   filters: readonly F[];
+  /**
+   * Case-insensitive filters (a citext column) → the generated lower-case text key they compare:
+   * `key = lower(value)`. Under row-level security citext's `=` (not LEAKPROOF) cannot be an
+   * index condition, so filtering the column itself reads the organisation's whole table.
+   */
+  lowerCaseKeys?: { readonly [P in F]?: keyof E & string };
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -178,8 +184,15 @@ export class OrganisationScopedRepository<
         );
       }
       const column = this.#column(property);
+      const lowerCaseKeys: Partial<Record<string, keyof E & string>> =
+        this.#definition.lowerCaseKeys ?? {};
+      const lowerCaseKey = lowerCaseKeys[property];
       if (value === null) {
         where.push(`${quoted(column)} IS NULL`);
+      } else if (lowerCaseKey !== undefined) {
+        validateColumnValue(this.#metadata, column, value);
+        params.push(value);
+        where.push(`${quoted(this.#column(lowerCaseKey))} = lower($${params.length}::text)`);
       } else {
         validateColumnValue(this.#metadata, column, value);
         params.push(persistentValue(this.#manager, column, value));

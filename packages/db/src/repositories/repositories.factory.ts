@@ -107,6 +107,7 @@ function repositoryFactories(manager: EntityManager, cursors: CursorCodec) {
         sorts: BY_CREATION,
         defaultSort: 'createdAt',
         filters: ['companyId', 'personId', 'email'],
+        lowerCaseKeys: { email: 'emailKey' },
       }),
     campaigns: () =>
       new Scoped(manager, cursors, {
