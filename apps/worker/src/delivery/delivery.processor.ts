@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { SystemDatabase } from '@outreach/db/system';
 import {
@@ -41,10 +41,7 @@ export const CLAIM_SCHEDULER_REFRESH_MS = 5_000;
  * - `send-step`: SendStepService, inside the task's tenant context.
  */
 @Processor(deliveryQueue.name)
-export class DeliveryProcessor
-  extends ContractProcessor<typeof deliveryQueue>
-  implements OnApplicationBootstrap
-{
+export class DeliveryProcessor extends ContractProcessor<typeof deliveryQueue> {
   readonly queue = deliveryQueue;
   private readonly owner: string;
 
@@ -68,13 +65,8 @@ export class DeliveryProcessor
     this.owner = config.delivery.workerId ?? `${hostname()}:${String(process.pid)}`;
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    try {
-      this.worker.concurrency = this.config.delivery.concurrency;
-    } catch {
-      // No BullMQ worker (module used without BullModule): nothing to tune.
-    }
+  protected override concurrency(): number {
+    return this.config.delivery.concurrency;
   }
 
   protected override scheduleKeeping(): ScheduleKeeping<typeof deliveryQueue> {

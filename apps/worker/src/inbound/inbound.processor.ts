@@ -1,4 +1,4 @@
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { SystemDatabase } from '@outreach/db/system';
 import { inboundQueue, JobProducer, type InboundMessageResult } from '@outreach/jobs';
@@ -27,10 +27,7 @@ export const INBOUND_SCHEDULER_REFRESH_MS = 30_000;
  * - `process-message`: a pushed raw message, InboundService like a fetched one.
  */
 @Processor(inboundQueue.name)
-export class InboundProcessor
-  extends ContractProcessor<typeof inboundQueue>
-  implements OnApplicationBootstrap
-{
+export class InboundProcessor extends ContractProcessor<typeof inboundQueue> {
   readonly queue = inboundQueue;
 
   protected readonly handlers: JobHandlers<typeof inboundQueue> = {
@@ -50,13 +47,8 @@ export class InboundProcessor
     super(tenants);
   }
 
-  override onApplicationBootstrap(): void {
-    super.onApplicationBootstrap();
-    try {
-      this.worker.concurrency = this.config.inbound.concurrency;
-    } catch {
-      // No BullMQ worker (module used without BullModule): nothing to tune.
-    }
+  protected override concurrency(): number {
+    return this.config.inbound.concurrency;
   }
 
   protected override scheduleKeeping(): ScheduleKeeping<typeof inboundQueue> {

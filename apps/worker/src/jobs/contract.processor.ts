@@ -78,6 +78,11 @@ export abstract class ContractProcessor<Q extends QueueContract>
     return undefined;
   }
 
+  /** Jobs this processor runs at once (BullMQ's default of 1 when undefined), set at start. */
+  protected concurrency(): number | undefined {
+    return undefined;
+  }
+
   /** Tenant jobs enter through it; subclasses inherit the injection (no constructor needed). */
   constructor(@Inject(TenantDatabase) protected readonly tenants: TenantDatabase) {
     super();
@@ -113,6 +118,8 @@ export abstract class ContractProcessor<Q extends QueueContract>
       this.scheduleTimer.unref();
     }
     const worker = this.startedWorker();
+    const concurrency = this.concurrency();
+    if (worker && concurrency !== undefined) worker.concurrency = concurrency;
     worker?.on('ready', () => {
       this.redisReachable = true;
     });
