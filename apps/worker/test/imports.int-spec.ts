@@ -247,6 +247,14 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
         { importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 },
       ]);
       expect(await counted(org, importId)).toEqual(expected);
+      // Each batch's validation is recorded once, with its merge: the same row errors as one run.
+      const errorsOf = (o: OrganisationId, id: string) =>
+        inOrg(o, (repos) => repos.importJobs.errors(o, id, null, 1_000)).then((errors) =>
+          errors.map((e) => `${String(e.rowNumber)} ${e.column} ${e.reason}`),
+        );
+      const aloneErrors = await errorsOf(alone, aloneImport);
+      expect(aloneErrors.length).toBeGreaterThanOrEqual(27);
+      expect(await errorsOf(org, importId)).toEqual(aloneErrors);
       expect(await crmCounts(org)).toEqual(await crmCounts(alone));
       expect(await crmCounts(org)).toEqual({
         companies: (seeded.companies ?? 0) + 75,
@@ -256,6 +264,78 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     } finally {
       processor.mergeBatchRows = MERGE_BATCH_ROWS;
     }
+  });
+
+  it('a job that starts before the upload commits waits for it; after a rollback, not found', async () => {
+    const org = (await seedOrganisation(dataSource)).organisationId;
+    let commit = (): void => undefined;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let staged = (_id: string): void => undefined;
+    const stagedId = new Promise<string>((resolve) => {
+      staged = resolve;
+    });
+    // The upload's transaction: the import and its rows written, not committed yet.
+    const upload = inOrg(org, async (repos) => {
+      const created = await repos.importJobs.create(org, {
+        fileName: 'pharow-sample.csv',
+        fileSize: SAMPLE.length,
+        encoding: 'utf-8',
+        delimiter: 'semicolon',
+        columnMapping: {
+          headers: mapping.headers,
+          fields: mapping.fields,
+          unknown: [],
+          override: {},
+        },
+      });
+      await repos.importJobs.copyRows(org, created.id, iterate(ROWS));
+      staged(created.id);
+      await committed;
+    });
+    const importId = await stagedId;
+    let finished = false;
+    const run = processor.process(job(org, importId)).finally(() => {
+      finished = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(finished).toBe(false);
+    commit();
+    await upload;
+    expect(await run).toEqual({ importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 });
+
+    // An upload that rolls back (the queue was down, the file too large…): the job finds nothing.
+    let rollBack = (): void => undefined;
+    const failed = new Promise<void>((resolve) => {
+      rollBack = resolve;
+    });
+    let rolledBackId = (_id: string): void => undefined;
+    const doomedId = new Promise<string>((resolve) => {
+      rolledBackId = resolve;
+    });
+    const doomed = inOrg(org, async (repos) => {
+      const created = await repos.importJobs.create(org, {
+        fileName: 'doomed.csv',
+        fileSize: 1,
+        encoding: 'utf-8',
+        delimiter: 'semicolon',
+        columnMapping: {
+          headers: mapping.headers,
+          fields: mapping.fields,
+          unknown: [],
+          override: {},
+        },
+      });
+      rolledBackId(created.id);
+      await failed;
+      throw new Error('the upload failed');
+    });
+    const doomedImport = await doomedId;
+    const waiting = processor.process(job(org, doomedImport));
+    rollBack();
+    await expect(doomed).rejects.toThrow('the upload failed');
+    await expect(waiting).rejects.toThrow(`import ${doomedImport} not found in this organisation`);
   });
 
   it('an import of another organisation is not found from this one', async () => {

@@ -20,10 +20,8 @@ import type { Job } from 'bullmq';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
 
-/** Rows validated per transaction (their errors and the progress commit together). */
-export const VALIDATION_BATCH_ROWS = 20_000;
 /**
- * Rows merged per transaction (a handful of set-based statements per batch): 5 batches for a
+ * Rows per batch transaction (a handful of set-based statements per batch): 5 batches for a
  * 100,000-row file. Each batch costs a fixed set of round trips, plannings and JSON parses
  * whatever its size (the erased-address lookup, reading the staged runs, three plannings and JSON
  * parses, the progress update), 20 times over with batches of 5,000; a batch of
@@ -31,41 +29,55 @@ export const VALIDATION_BATCH_ROWS = 20_000;
  */
 export const MERGE_BATCH_ROWS = 20_000;
 /**
- * Rows validated between two turns of the event loop while the next merge batch is prepared
+ * Rows of a batch nothing prepared ahead (the first): read, validated and encoded while
+ * PostgreSQL waits, so fewer than a whole batch.
+ */
+const FIRST_BATCH_ROWS = 5_000;
+/**
+ * Rows validated between two turns of the event loop while the next batch is prepared
  * (about 10 ms of work): the current batch's statements are sent as soon as their turn comes.
  */
-const VALIDATION_SLICE_ROWS = 1_000;
+const VALIDATION_SLICE_ROWS = 250;
 
 /**
- * A merge batch read and validated ahead: the rows after `afterRow`, through `throughRow`, and
- * the merge statements' payloads built from them.
+ * A batch read and validated ahead: the rows after `afterRow`, through `throughRow`, the valid
+ * ones as records and the merge statements' payloads built from them, the refused ones' errors.
  */
 interface PreparedBatch {
   afterRow: number;
   throughRow: number | null;
   records: { rowNumber: number; record: ProspectRecord }[];
   payloads: PreparedMergeRows;
+  errors: (RowError & { rowNumber: number })[];
+  /** The refused rows' numbers, ascending. */
+  rejectedRows: number[];
 }
 
 /**
- * `outreach.imports` / `process-import`: validates an import's staged rows, then merges the
- * valid ones into crm. Each batch is one tenant transaction that also records the import's
- * progress (rows_validated, then rows_merged and the per-entity counts), so a worker killed
- * mid-import resumes after the last committed batch, and a batch is never merged twice (the
- * merge locks the import and skips what it already merged). On the last attempt a failure marks
- * the import `failed` with the error.
+ * `outreach.imports` / `process-import`: validates an import's staged rows and merges the valid
+ * ones into crm, a batch per transaction. Each transaction records the batch's validation (its
+ * row errors, rows_validated, rows_rejected), merges its valid rows and records the merge's
+ * progress (rows_merged and the per-entity counts) together, so a worker killed mid-import
+ * resumes after the last committed batch, and a batch is never merged twice (the merge locks the
+ * import and skips what it already merged). On the last attempt a failure marks the import
+ * `failed` with the error.
  *
- * The merge is pipelined over the machine's two halves: each batch's transaction also reads the
- * next batch's staged rows, validates them in slices (yielding to the event loop) and builds the
- * merge statements' JSON payloads while this batch's statements run in PostgreSQL; the next transaction uses them only if the locked
- * import's rows_merged is still where they start (otherwise it reads and validates afresh), so
- * what a batch merges never depends on what a killed or concurrent run had prepared. The first
- * merge batch is prepared by the validation of the same rows (not validated a second time).
+ * Status: `validating` until the first batch commits, then `merging` until `completed`; the
+ * validation is recorded batch by batch with the merge (rows.validated ≥ rows.merged), not in a
+ * pass over the whole file first: the file is read and validated once, and PostgreSQL merges
+ * from the first batch on.
+ *
+ * Pipelined over the machine's two halves: each batch's transaction also reads the next batch's
+ * staged rows, validates them in slices (yielding to the event loop) and builds the merge
+ * statements' JSON payloads while this batch's statements run in PostgreSQL; the next transaction
+ * uses them only if the locked import's rows_merged is still where they start (otherwise it reads
+ * and validates afresh), so what a batch merges never depends on what a killed or concurrent run
+ * had prepared.
  */
 @Processor(importsQueue.name)
 export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
   readonly queue = importsQueue;
-  /** Rows per merge transaction: MERGE_BATCH_ROWS (tests lower it to merge a sample in batches). */
+  /** Rows per batch transaction: MERGE_BATCH_ROWS (tests lower it to merge a sample in batches). */
   mergeBatchRows = MERGE_BATCH_ROWS;
 
   protected readonly handlers: JobHandlers<typeof importsQueue> = {
@@ -90,10 +102,14 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
     }
   }
 
-  /** Validation, then merge, each resuming where the committed progress says. */
+  /** Batch after batch, each validated and merged, resuming where the committed progress says. */
   async run(importId: string): Promise<ProcessImportResult> {
-    const found = await this.transaction((repos, org) => repos.importJobs.find(org, importId));
-    // The upload enqueues before its transaction commits: not found yet is retried (backoff).
+    // The upload enqueues the job just before its transaction commits: an import not visible yet
+    // is waited for (the upload's lock on it), then read again; still absent, the upload rolled
+    // back or the import is another organisation's.
+    const found =
+      (await this.transaction((repos, org) => repos.importJobs.find(org, importId))) ??
+      (await this.transaction((repos, org) => repos.importJobs.afterUpload(org, importId)));
     if (!found) throw new Error(`import ${importId} not found in this organisation`);
     if (found.status === 'completed' || found.status === 'failed') return resultOf(found);
     const mapping = headerMappingOf(found);
@@ -103,63 +119,25 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
         repos.importJobs.setStatus(org, importId, 'validating'),
       );
     }
-    // The next merge batch, prepared ahead: the first by the validation of rows 1 to 20,000
-    // (the same rows, when the batch sizes agree), each later one by the previous merge batch.
-    let ahead: Promise<PreparedBatch> | null = null;
+    // The next batch, prepared ahead by the previous batch's transaction.
+    let ahead = null as Promise<PreparedBatch> | null;
     for (;;) {
+      // Awaited before the transaction, never inside one: the read ahead needs a connection of
+      // its own, which a pool full of transactions waiting for their reads would never free.
+      const prepared = ahead ? await ahead.catch(() => null) : null;
+      ahead = null;
       const done = await this.transaction(async (repos, org) => {
         const current = await repos.importJobs.lock(org, importId);
-        if (!current || current.status !== 'validating') return true;
-        if (current.rowsValidated >= current.rowsTotal) {
-          await repos.importJobs.setStatus(org, importId, 'merging');
+        if (!current || (current.status !== 'validating' && current.status !== 'merging')) {
           return true;
         }
-        const rows = await repos.importJobs.readRows(
-          org,
-          importId,
-          current.rowsValidated,
-          VALIDATION_BATCH_ROWS,
-        );
-        const errors: (RowError & { rowNumber: number })[] = [];
-        let rejected = 0;
-        const firstMergeBatch =
-          current.rowsValidated === 0 && this.mergeBatchRows === VALIDATION_BATCH_ROWS;
-        const records: { rowNumber: number; record: ProspectRecord }[] = [];
-        for (const row of rows) {
-          const result = validateRow(row.cells, mapping);
-          if (!result.ok) {
-            rejected += 1;
-            for (const error of result.errors) errors.push({ rowNumber: row.rowNumber, ...error });
-          } else if (firstMergeBatch) {
-            records.push({ rowNumber: row.rowNumber, record: result.record });
-          }
-        }
-        if (firstMergeBatch) {
-          const throughRow = rows.at(-1)?.rowNumber ?? null;
-          const first = prepareMergeRows(records, current.pharowListName).then(
-            (payloads): PreparedBatch => ({ afterRow: 0, throughRow, records, payloads }),
-          );
-          first.catch(() => undefined);
-          ahead = first;
-        }
-        const throughRow = rows.at(-1)?.rowNumber ?? current.rowsTotal;
-        await repos.importJobs.recordValidation(org, importId, throughRow, rejected, errors);
-        return false;
-      });
-      if (done) break;
-    }
-
-    for (;;) {
-      const done = await this.transaction(async (repos, org) => {
-        const current = await repos.importJobs.lock(org, importId);
-        if (!current || current.status !== 'merging') return true;
         if (current.rowsMerged >= current.rowsTotal) {
           await repos.importJobs.deleteRows(org, importId);
           await repos.importJobs.setStatus(org, importId, 'completed');
           return true;
         }
-        const prepared = ahead ? await ahead : null;
-        ahead = null;
+        // A batch nothing prepared ahead (the first, or after a resume) is read and validated
+        // here, while PostgreSQL waits: a small one, so that the pipeline starts sooner.
         const batch =
           prepared?.afterRow === current.rowsMerged
             ? prepared
@@ -169,22 +147,36 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
                   org,
                   importId,
                   current.rowsMerged,
-                  this.mergeBatchRows,
+                  Math.min(FIRST_BATCH_ROWS, this.mergeBatchRows),
                 ),
                 mapping,
                 current.pharowListName,
               );
         const throughRow = batch.throughRow ?? current.rowsTotal;
         if (throughRow < current.rowsTotal) {
-          const next = validated(
-            throughRow,
-            await repos.importJobs.readRows(org, importId, throughRow, this.mergeBatchRows),
-            mapping,
-            current.pharowListName,
-          );
-          // Awaited by the next transaction; a batch that fails first leaves it unread.
+          // Read in a transaction of its own (another connection: the staged rows do not change)
+          // while this batch's statements run, then validated and encoded here meanwhile.
+          const next = this.transaction((reader, readerOrg) =>
+            reader.importJobs.readRows(readerOrg, importId, throughRow, this.mergeBatchRows),
+          ).then((rows) => validated(throughRow, rows, mapping, current.pharowListName));
+          // Awaited before the next transaction; a batch that fails first leaves it unread.
           next.catch(() => undefined);
           ahead = next;
+        }
+        // The batch's validation, with its merge: the rows past what is already recorded (an
+        // import validated further by an earlier version of this job is not counted twice).
+        if (throughRow > current.rowsValidated) {
+          const after = current.rowsValidated;
+          await repos.importJobs.recordValidation(
+            org,
+            importId,
+            throughRow,
+            batch.rejectedRows.filter((row) => row > after).length,
+            batch.errors.filter((error) => error.rowNumber > after),
+          );
+        }
+        if (current.status === 'validating') {
+          await repos.importJobs.setStatus(org, importId, 'merging');
         }
         await repos.prospectMerge.mergeBatch(org, {
           importId,
@@ -222,8 +214,9 @@ function resultOf(found: Import): ProcessImportResult {
 }
 
 /**
- * The valid rows of `rows` (the staged rows after `afterRow`) as records, validated a slice at a
- * time between turns of the event loop, and the merge statements' payloads built from them.
+ * The rows of `rows` (the staged rows after `afterRow`) validated a slice at a time between
+ * turns of the event loop: the valid ones as records, with the merge statements' payloads built
+ * from them, and the refused ones' errors.
  */
 async function validated(
   afterRow: number,
@@ -232,15 +225,29 @@ async function validated(
   listName: string | null,
 ): Promise<PreparedBatch> {
   const records: { rowNumber: number; record: ProspectRecord }[] = [];
+  const errors: (RowError & { rowNumber: number })[] = [];
+  const rejectedRows: number[] = [];
   for (let start = 0; start < rows.length; start += VALIDATION_SLICE_ROWS) {
     await nextTurn();
     for (const row of rows.slice(start, start + VALIDATION_SLICE_ROWS)) {
       const result = validateRow(row.cells, mapping);
-      if (result.ok) records.push({ rowNumber: row.rowNumber, record: result.record });
+      if (result.ok) {
+        records.push({ rowNumber: row.rowNumber, record: result.record });
+      } else {
+        rejectedRows.push(row.rowNumber);
+        for (const error of result.errors) errors.push({ rowNumber: row.rowNumber, ...error });
+      }
     }
   }
   const payloads = await prepareMergeRows(records, listName);
-  return { afterRow, throughRow: rows.at(-1)?.rowNumber ?? null, records, payloads };
+  return {
+    afterRow,
+    throughRow: rows.at(-1)?.rowNumber ?? null,
+    records,
+    payloads,
+    errors,
+    rejectedRows,
+  };
 }
 
 /** The header mapping the upload stored (fields checked against the canonical list). */

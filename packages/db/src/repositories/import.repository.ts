@@ -61,6 +61,13 @@ const COPY_CHUNK_BYTES = 256 * 1024;
  */
 export const STAGED_ROWS_PER_RUN = 1_000;
 
+/**
+ * The transaction-level advisory lock an upload holds on its import until it commits or rolls
+ * back: the worker's job, enqueued just before the commit, waits on it for an import it cannot
+ * see yet (afterUpload) instead of a fixed delay.
+ */
+const UPLOAD_LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('imports.upload:' || $1::text, 0))`;
+
 const COPY_TEMP_TABLE = `
   CREATE TEMPORARY TABLE import_copy (row_number integer NOT NULL, cells jsonb NOT NULL)
     ON COMMIT DROP`;
@@ -78,7 +85,10 @@ export class ImportRepository {
     this.#manager = manager;
   }
 
-  /** A new import, status `queued`, no rows yet. */
+  /**
+   * A new import, status `queued`, no rows yet, locked for the upload's transaction (UPLOAD_LOCK:
+   * its job may start before the commit and waits in afterUpload).
+   */
   async create(organisationId: OrganisationId, input: ImportInput): Promise<Import> {
     const rows = await runQuery<Record<string, unknown>[]>(
       this.#manager,
@@ -99,7 +109,20 @@ export class ImportRepository {
         input.createdBy ?? null,
       ],
     );
-    return this.#hydrate(rows[0] ?? {});
+    const created = this.#hydrate(rows[0] ?? {});
+    await runQuery(this.#manager, UPLOAD_LOCK, [created.id]);
+    return created;
+  }
+
+  /**
+   * The import once its upload's transaction has ended (UPLOAD_LOCK, waited for): what a job
+   * that started before the upload committed reads. Null when the upload rolled back, or the
+   * import is not this organisation's.
+   */
+  async afterUpload(organisationId: OrganisationId, importId: string): Promise<Import | null> {
+    if (!isUuid(importId)) return null;
+    await runQuery(this.#manager, UPLOAD_LOCK, [importId]);
+    return this.find(organisationId, importId);
   }
 
   async find(organisationId: OrganisationId, importId: string): Promise<Import | null> {

@@ -92,7 +92,9 @@ export class ImportsService {
         importsQueue,
         'process-import',
         { organisationId, importId: created.id },
-        { jobId: created.id, delay: 500 },
+        // No delay: a job that starts before this transaction commits waits for it on the
+        // import's upload lock (ImportRepository.afterUpload).
+        { jobId: created.id },
       );
     } catch (error) {
       if (error instanceof JobQueueUnavailableError) {
