@@ -62,6 +62,10 @@ const explainLog: string[] = [];
  */
 const PG_SETTINGS = JSON.parse(process.env.BENCH_PG_SETTINGS ?? '{}') as Record<string, string>;
 const LOGGED = EXPLAIN_MS !== null || Object.keys(PG_SETTINGS).length > 0;
+/** BENCH_CPU_PROFILE=<dir>: the api and the worker each write a V8 .cpuprofile there when they stop. */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE ?? null;
+const profiled = (name: string): string[] =>
+  CPU_PROFILE_DIR === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, name)}`];
 const JWT_SECRET = 'import-bench-jwt-secret-0123456789abcdef';
 const API_MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../../../worker/dist/main.js', import.meta.url));
@@ -142,9 +146,19 @@ async function main(): Promise<number> {
     HOST: '127.0.0.1',
   };
   const apiPort = await freePort();
-  const api = new ChildServer('api', API_MAIN, { ...common, PORT: String(apiPort) });
+  const api = new ChildServer(
+    'api',
+    API_MAIN,
+    { ...common, PORT: String(apiPort) },
+    profiled('api'),
+  );
   const workerPort = await freePort();
-  const worker = new ChildServer('worker', WORKER_MAIN, { ...common, PORT: String(workerPort) });
+  const worker = new ChildServer(
+    'worker',
+    WORKER_MAIN,
+    { ...common, PORT: String(workerPort) },
+    profiled('worker'),
+  );
   for (const [server, port] of [
     [api, apiPort],
     [worker, workerPort],
