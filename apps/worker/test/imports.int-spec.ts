@@ -30,6 +30,14 @@ const ROWS = LINES.map((line) => line.split(';'));
 const mapping = mapHeaders(HEADERS);
 const codec = new CursorCodec('worker-imports-int-spec');
 
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve = (_value: T): void => undefined;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
 async function* iterate(rows: string[][]): AsyncGenerator<string[]> {
   for (const row of rows) {
     await Promise.resolve();
@@ -74,8 +82,17 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
   const inOrg = <T>(org: OrganisationId, work: (repos: Repositories) => Promise<T>): Promise<T> =>
     runInTenantTransaction(dataSource, org, (manager) => work(createRepositories(manager, codec)));
 
-  async function stage(org: OrganisationId): Promise<string> {
-    return inOrg(org, async (repos) => {
+  /**
+   * An upload's transaction held open: the import created and its rows staged, then committed or
+   * rolled back when `end` says.
+   */
+  function heldUpload(org: OrganisationId): {
+    importId: Promise<string>;
+    end: (outcome: 'commit' | 'rollback') => Promise<void>;
+  } {
+    const staged = deferred<string>();
+    const outcome = deferred<'commit' | 'rollback'>();
+    const transaction = inOrg(org, async (repos) => {
       const created = await repos.importJobs.create(org, {
         fileName: 'pharow-sample.csv',
         fileSize: SAMPLE.length,
@@ -84,13 +101,32 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
         columnMapping: {
           headers: mapping.headers,
           fields: mapping.fields,
-          unknown: mapping.unknown,
+          unknown: [],
           override: {},
         },
       });
       await repos.importJobs.copyRows(org, created.id, iterate(ROWS));
-      return created.id;
+      staged.resolve(created.id);
+      if ((await outcome.promise) === 'rollback') throw new Error('the upload failed');
     });
+    transaction.catch(() => undefined);
+    return {
+      importId: staged.promise,
+      end: async (end) => {
+        outcome.resolve(end);
+        await transaction.catch((error: unknown) => {
+          if (end === 'commit') throw error;
+        });
+      },
+    };
+  }
+
+  /** An upload: the import created and its rows staged, committed. */
+  async function stage(org: OrganisationId): Promise<string> {
+    const upload = heldUpload(org);
+    const importId = await upload.importId;
+    await upload.end('commit');
+    return importId;
   }
 
   function job(organisationId: string, importId: string): Job {
@@ -268,73 +304,22 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
 
   it('a job that starts before the upload commits waits for it; after a rollback, not found', async () => {
     const org = (await seedOrganisation(dataSource)).organisationId;
-    let commit = (): void => undefined;
-    const committed = new Promise<void>((resolve) => {
-      commit = resolve;
-    });
-    let staged = (_id: string): void => undefined;
-    const stagedId = new Promise<string>((resolve) => {
-      staged = resolve;
-    });
-    // The upload's transaction: the import and its rows written, not committed yet.
-    const upload = inOrg(org, async (repos) => {
-      const created = await repos.importJobs.create(org, {
-        fileName: 'pharow-sample.csv',
-        fileSize: SAMPLE.length,
-        encoding: 'utf-8',
-        delimiter: 'semicolon',
-        columnMapping: {
-          headers: mapping.headers,
-          fields: mapping.fields,
-          unknown: [],
-          override: {},
-        },
-      });
-      await repos.importJobs.copyRows(org, created.id, iterate(ROWS));
-      staged(created.id);
-      await committed;
-    });
-    const importId = await stagedId;
+    const upload = heldUpload(org);
+    const importId = await upload.importId;
     let finished = false;
     const run = processor.process(job(org, importId)).finally(() => {
       finished = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(finished).toBe(false);
-    commit();
-    await upload;
+    await upload.end('commit');
     expect(await run).toEqual({ importId, status: 'completed', rowsTotal: 300, rowsRejected: 27 });
 
     // An upload that rolls back (the queue was down, the file too large…): the job finds nothing.
-    let rollBack = (): void => undefined;
-    const failed = new Promise<void>((resolve) => {
-      rollBack = resolve;
-    });
-    let rolledBackId = (_id: string): void => undefined;
-    const doomedId = new Promise<string>((resolve) => {
-      rolledBackId = resolve;
-    });
-    const doomed = inOrg(org, async (repos) => {
-      const created = await repos.importJobs.create(org, {
-        fileName: 'doomed.csv',
-        fileSize: 1,
-        encoding: 'utf-8',
-        delimiter: 'semicolon',
-        columnMapping: {
-          headers: mapping.headers,
-          fields: mapping.fields,
-          unknown: [],
-          override: {},
-        },
-      });
-      rolledBackId(created.id);
-      await failed;
-      throw new Error('the upload failed');
-    });
-    const doomedImport = await doomedId;
+    const doomed = heldUpload(org);
+    const doomedImport = await doomed.importId;
     const waiting = processor.process(job(org, doomedImport));
-    rollBack();
-    await expect(doomed).rejects.toThrow('the upload failed');
+    await doomed.end('rollback');
     await expect(waiting).rejects.toThrow(`import ${doomedImport} not found in this organisation`);
   });
 
