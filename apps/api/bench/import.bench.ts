@@ -31,7 +31,7 @@
  *   CPU seconds api 3.2, worker 4.7, PostgreSQL 13.3; at load 9.3, CPU 4.0, 5.0, 14.0.
  *   On the quiet machine (load under 1): whole import 16.47–16.79 s.
  * - after (each batch validated and merged in one transaction, no validation pass of its own; no
- *   queue delay; json payloads; the three statements queued at once; work_mem 64 MB; the next
+ *   queue delay; json payloads; work_mem 64 MB; the next
  *   batch read on another connection; a first batch of 5,000): quiet machine, upload 2.1 s,
  *   queued → started 0.06 s, first batch 0.7 s, the rest 10.5 s, whole import 13.3 s, CPU
  *   seconds api 2.5, worker 2.8–3.0, PostgreSQL 11.4–11.5.
