@@ -158,7 +158,7 @@ describe('a prospect import survives its worker killed mid-merge (worker process
     expect(atKill.rowsMerged).toBeLessThan(ROWS);
 
     // A new worker: it runs the reference import meanwhile, and takes the killed one's job back
-    // once BullMQ sees it stalled (its lock, 30 s, expired).
+    // once BullMQ sees it stalled (its lock expired: within 15 s for the imports queue).
     const second = await WorkerProcess.start(env);
     workers.push(second);
     await enqueue(referenceOrg, referenceImport);

@@ -29,6 +29,13 @@ import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.
  */
 export const MERGE_BATCH_ROWS = 20_000;
 /**
+ * An import job runs for seconds to minutes; should its worker die, another takes it back once
+ * its lock has expired and a stalled-job check has seen it: within 15 s with these (BullMQ's
+ * defaults, 30 s each, made it 30–60 s). The lock is renewed every 5 s, and the job never keeps
+ * the event loop that long (it yields between slices of 250 rows and awaits PostgreSQL).
+ */
+const IMPORT_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+/**
  * Rows of a batch nothing prepared ahead (the first): read, validated and encoded while
  * PostgreSQL waits, so fewer than a whole batch.
  */
@@ -74,7 +81,7 @@ interface PreparedBatch {
  * and validates afresh), so what a batch merges never depends on what a killed or concurrent run
  * had prepared.
  */
-@Processor(importsQueue.name)
+@Processor(importsQueue.name, IMPORT_WORKER_OPTIONS)
 export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
   readonly queue = importsQueue;
   /** Rows per batch transaction: MERGE_BATCH_ROWS (tests lower it to merge a sample in batches). */
