@@ -21,8 +21,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.js';
 
 /**
- * Rows per batch transaction (a handful of set-based statements per batch): 5 batches for a
- * 100,000-row file. Each batch costs a fixed set of round trips, plannings and JSON parses
+ * Rows per batch transaction (a handful of set-based statements per batch): after a first batch
+ * of FIRST_BATCH_ROWS, 5 batches for a 100,000-row file. Each batch costs a fixed set of round trips, plannings and JSON parses
  * whatever its size (the erased-address lookup, reading the staged runs, three plannings and JSON
  * parses, the progress update), 20 times over with batches of 5,000; a batch of
  * 20,000 rows is a few megabytes of JSON per statement.
@@ -42,7 +42,7 @@ const IMPORT_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } a
 const FIRST_BATCH_ROWS = 5_000;
 /**
  * Rows validated between two turns of the event loop while the next batch is prepared
- * (about 10 ms of work): the current batch's statements are sent as soon as their turn comes.
+ * (a few milliseconds of work): the current batch's statements are sent as soon as their turn comes.
  */
 const VALIDATION_SLICE_ROWS = 250;
 
@@ -55,9 +55,8 @@ interface PreparedBatch {
   throughRow: number | null;
   records: { rowNumber: number; record: ProspectRecord }[];
   payloads: PreparedMergeRows;
+  /** The refused rows' errors (at least one per refused row), in row order. */
   errors: (RowError & { rowNumber: number })[];
-  /** The refused rows' numbers, ascending. */
-  rejectedRows: number[];
 }
 
 /**
@@ -174,13 +173,9 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
         // import validated further by an earlier version of this job is not counted twice).
         if (throughRow > current.rowsValidated) {
           const after = current.rowsValidated;
-          await repos.importJobs.recordValidation(
-            org,
-            importId,
-            throughRow,
-            batch.rejectedRows.filter((row) => row > after).length,
-            batch.errors.filter((error) => error.rowNumber > after),
-          );
+          const errors = batch.errors.filter((error) => error.rowNumber > after);
+          const rejected = new Set(errors.map((error) => error.rowNumber)).size;
+          await repos.importJobs.recordValidation(org, importId, throughRow, rejected, errors);
         }
         if (current.status === 'validating') {
           await repos.importJobs.setStatus(org, importId, 'merging');
@@ -233,7 +228,6 @@ async function validated(
 ): Promise<PreparedBatch> {
   const records: { rowNumber: number; record: ProspectRecord }[] = [];
   const errors: (RowError & { rowNumber: number })[] = [];
-  const rejectedRows: number[] = [];
   for (let start = 0; start < rows.length; start += VALIDATION_SLICE_ROWS) {
     await nextTurn();
     for (const row of rows.slice(start, start + VALIDATION_SLICE_ROWS)) {
@@ -241,7 +235,6 @@ async function validated(
       if (result.ok) {
         records.push({ rowNumber: row.rowNumber, record: result.record });
       } else {
-        rejectedRows.push(row.rowNumber);
         for (const error of result.errors) errors.push({ rowNumber: row.rowNumber, ...error });
       }
     }
@@ -253,7 +246,6 @@ async function validated(
     records,
     payloads,
     errors,
-    rejectedRows,
   };
 }
 
