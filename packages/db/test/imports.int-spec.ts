@@ -297,6 +297,50 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       expect(bPositions.items).toEqual([]);
     });
 
+    it('gives what it creates time-ordered ids (UUID version 7 of the batch’s time), ascending in key order', async () => {
+      const numbers = [301, 302, 303, 304, 305, 306];
+      const importId = await newImport(orgA, numbers.length);
+      const before = Date.now();
+      await merge(
+        orgA,
+        importId,
+        numbers.length,
+        // Rows in reverse: the ids follow the keys (Pharow ids here), not the file's order.
+        numbers.map((n, i) => ({ rowNumber: i + 1, record: record(n) })).reverse(),
+      );
+      const after = Date.now();
+      const created = await runInTenantTransaction(dataSource, orgA, (manager) =>
+        manager.query<{ entity: string; ids: string[] }[]>(
+          `SELECT 'companies' AS entity, array_agg(id::text ORDER BY pharow_company_id) AS ids
+             FROM crm.companies WHERE pharow_company_id IN ('pc-151', 'pc-152', 'pc-153')
+           UNION ALL
+           SELECT 'people', array_agg(id::text ORDER BY pharow_person_id)
+             FROM crm.people WHERE pharow_person_id LIKE 'pp-30_'
+           UNION ALL
+           SELECT 'positions', array_agg(x.id::text ORDER BY p.pharow_person_id)
+             FROM crm.positions x JOIN crm.people p ON p.organisation_id = x.organisation_id AND p.id = x.person_id
+            WHERE x.source_import_id = $1`,
+          [importId],
+        ),
+      );
+      expect(created.map((row) => [row.entity, row.ids.length])).toEqual([
+        ['companies', 3],
+        ['people', 6],
+        ['positions', 6],
+      ]);
+      for (const { ids } of created) {
+        expect(ids).toEqual([...ids].sort());
+        for (const id of ids) {
+          expect(id).toMatch(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+          );
+          const ms = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+          expect(ms).toBeGreaterThanOrEqual(before - 1000);
+          expect(ms).toBeLessThanOrEqual(after);
+        }
+      }
+    });
+
     it('matches a known person at the same company by (person, company) when the e-mail changed; a new person gets a new position', async () => {
       const known = record(201);
       const first = await newImport(orgA, 1);

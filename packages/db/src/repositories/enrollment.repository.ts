@@ -10,6 +10,7 @@ import { CampaignEnrollment } from '../outreach/campaign-enrollment.entity.js';
 import type { CampaignStatus } from '../outreach/campaign-status.js';
 import type { EnrollmentExitReason } from '../outreach/enrollment-status.js';
 import { hydrateAs, runQuery } from './entity-rows.js';
+import { timeOrderedIdHead, timeOrderedIdSeed } from './time-ordered-ids.js';
 
 /** At most this many positions in one enrollment call (explicit ids). */
 export const MAX_ENROLLMENT_POSITION_IDS = 100_000;
@@ -447,19 +448,13 @@ function isUuidText(value: string): boolean {
 
 /**
  * The CTEs `id_seed`, `numbered` and `eligible` (the classified candidates without a skip reason
- * in position id order, each with `enrollment_id` and `task_id`): UUIDs in the version 7 layout
- * (RFC 9562) that sort by the row's number `n` within one call — the transaction's time in milliseconds (48 bits), version
- * 7, `n` in the 12 + 6 + 16 bits that follow (the variant bits between), then 40 random bits
- * drawn once per call (one for the enrollments, one for the tasks), which keep two calls in
- * the same millisecond apart. Text built per row and parsed once: no random draw per row
- * (gen_random_uuid() per row was 4% of a 100,000-row enroll). Built from functions PostgreSQL
- * 15 to 17 have too (uuidv7() is PostgreSQL 18 only).
+ * in position id order, each with `enrollment_id` and `task_id`): time-ordered ids (see
+ * time-ordered-ids.ts) numbered in position id order, one random tail for the enrollments and
+ * one for the tasks.
  */
 const TIME_ORDERED_IDS = `
       id_seed AS (
-        SELECT lpad(to_hex(floor(extract(epoch FROM now()) * 1000)::bigint), 12, '0') AS ms,
-               encode(substr(uuid_send(gen_random_uuid()), 12, 5), 'hex') AS enrollment_tail,
-               encode(substr(uuid_send(gen_random_uuid()), 12, 5), 'hex') AS task_tail
+        SELECT ${timeOrderedIdSeed('enrollment_tail', 'task_tail')}
       ),
       numbered AS (
         SELECT k.id, row_number() OVER (ORDER BY k.id) AS n FROM classified k WHERE k.reason IS NULL
@@ -470,8 +465,7 @@ const TIME_ORDERED_IDS = `
           FROM numbered k
          CROSS JOIN id_seed s
          CROSS JOIN LATERAL (
-           SELECT s.ms || '7' || lpad(to_hex((k.n >> 22) & 4095), 3, '0')
-                  || to_hex(128 | ((k.n >> 16) & 63)) || lpad(to_hex(k.n & 65535), 4, '0') AS head
+           SELECT ${timeOrderedIdHead('k.n', 's')} AS head
          ) h
       )`;
 

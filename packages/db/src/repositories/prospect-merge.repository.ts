@@ -4,6 +4,7 @@ import type { LegalBasis } from '../imports/import-values.js';
 import type { OrganisationId } from '../organisation-id.js';
 import { runQuery } from './entity-rows.js';
 import { domainsOf } from './suppression.repository.js';
+import { timeOrderedIdHead, timeOrderedIdSeed } from './time-ordered-ids.js';
 
 /** A validated, normalised import row (the shape @outreach/pharow's validateRow returns). */
 export interface ProspectRecord {
@@ -96,6 +97,11 @@ const ZERO: EntityCounts = { created: 0, updated: 0, unchanged: 0 };
  * statistics empty, the SIREN look-up served by companies_created_at_idx walked every company
  * inserted so far, per row (2 s for 5,000 companies).
  *
+ * New companies, people and positions get time-ordered ids (time-ordered-ids.ts), numbered in
+ * key order and inserted in that order: their index entries append to the indexes' last pages
+ * and the positions' foreign-key checks read neighbouring entries. With random ids the 100,000-row
+ * bench spent ~25 % more PostgreSQL CPU (16.7–18.6 s against 12.5–13.1 s, same machine).
+ *
  * The oldest SIREN (and, for people, LinkedIn) match is `(array_agg(id ORDER BY created_at,
  * id))[1]`, not `ORDER BY … LIMIT 1`: with LIMIT the planner may walk the organisation's
  * created_at index and filter, which reads every company of the organisation for each new
@@ -126,7 +132,7 @@ domain_match AS (
    ORDER BY k.key, c.created_at, c.id
 ),
 matched AS (
-  SELECT k.*, gen_random_uuid() AS new_id, coalesce(
+  SELECT k.*, (${timeOrderedIdHead('k.n', 's')} || s.tail)::uuid AS new_id, coalesce(
     (SELECT c.id FROM crm.companies c
       WHERE c.organisation_id = $1 AND c.pharow_company_id = k.pharow_id),
     (SELECT (array_agg(c.id ORDER BY c.created_at, c.id))[1] FROM crm.companies c
@@ -134,7 +140,9 @@ matched AS (
         AND (c.pharow_company_id IS NULL OR k.pharow_id IS NULL)),
     d.id
   ) AS existing_id
-  FROM keyed k LEFT JOIN domain_match d ON d.key = k.key
+  FROM (SELECT *, row_number() OVER (ORDER BY key) AS n FROM keyed) k
+  CROSS JOIN (SELECT ${timeOrderedIdSeed('tail')}) s
+  LEFT JOIN domain_match d ON d.key = k.key
 ),
 changes AS (
   SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
@@ -173,7 +181,7 @@ ins AS (
      linkedin_url, employee_range, address_line1, postal_code, city, country)
   SELECT $1, new_id, name, pharow_id, siren, naf_code, website_url, domain, linkedin_url,
          employee_range, address_line1, postal_code, city, country
-    FROM matched WHERE existing_id IS NULL
+    FROM matched WHERE existing_id IS NULL ORDER BY new_id
   RETURNING id
 ),
 row_ids AS (
@@ -215,7 +223,7 @@ email_match AS (
     FROM keyed k
 ),
 matched AS (
-  SELECT k.*, gen_random_uuid() AS new_id, coalesce(
+  SELECT k.*, (${timeOrderedIdHead('k.n', 's')} || s.tail)::uuid AS new_id, coalesce(
     (SELECT p.id FROM crm.people p
       WHERE p.organisation_id = $1 AND p.pharow_person_id = k.pharow_id),
     (SELECT (array_agg(p.id ORDER BY p.created_at, p.id))[1] FROM crm.people p
@@ -223,7 +231,9 @@ matched AS (
         AND (p.pharow_person_id IS NULL OR k.pharow_id IS NULL)),
     e.id
   ) AS existing_id
-  FROM keyed k LEFT JOIN email_match e ON e.key = k.key
+  FROM (SELECT *, row_number() OVER (ORDER BY key) AS n FROM keyed) k
+  CROSS JOIN (SELECT ${timeOrderedIdSeed('tail')}) s
+  LEFT JOIN email_match e ON e.key = k.key
 ),
 changes AS (
   SELECT DISTINCT ON (existing_id) * FROM matched WHERE existing_id IS NOT NULL
@@ -248,7 +258,7 @@ upd AS (
 ins AS (
   INSERT INTO crm.people (organisation_id, id, first_name, last_name, pharow_person_id, linkedin_url, city)
   SELECT $1, new_id, first_name, last_name, pharow_id, linkedin_url, city
-    FROM matched WHERE existing_id IS NULL
+    FROM matched WHERE existing_id IS NULL ORDER BY new_id
   RETURNING id
 ),
 row_ids AS (
@@ -306,7 +316,7 @@ suppressed_rows AS (
     JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value_key = d.domain
 ),
 matched AS (
-  SELECT b.*,
+  SELECT b.*, (${timeOrderedIdHead('b.n', 'seed')} || seed.tail)::uuid AS new_id,
     s.row_number IS NOT NULL AS suppressed,
     coalesce(
       e.id,
@@ -315,7 +325,8 @@ matched AS (
           WHERE p.organisation_id = $1 AND p.person_id = b.person_id AND p.company_id = b.company_id)
       END
     ) AS existing_id
-  FROM by_pair b
+  FROM (SELECT *, row_number() OVER (ORDER BY person_id, company_id) AS n FROM by_pair) b
+  CROSS JOIN (SELECT ${timeOrderedIdSeed('tail')}) seed
   LEFT JOIN email_match e ON e.row_number = b.row_number
   LEFT JOIN (SELECT DISTINCT row_number FROM suppressed_rows) s ON s.row_number = b.row_number
 ),
@@ -347,11 +358,11 @@ upd AS (
 ),
 ins AS (
   INSERT INTO crm.positions
-    (organisation_id, person_id, company_id, title, email, email_status, email_reliability,
+    (organisation_id, id, person_id, company_id, title, email, email_status, email_reliability,
      status, pharow_list_name, source_import_id, legal_basis)
-  SELECT $1, person_id, company_id, title, email, email_status, email_reliability,
+  SELECT $1, new_id, person_id, company_id, title, email, email_status, email_reliability,
          CASE WHEN suppressed THEN 'do_not_contact' ELSE 'active' END, list_name, $3, $4
-    FROM matched WHERE existing_id IS NULL
+    FROM matched WHERE existing_id IS NULL ORDER BY new_id
   RETURNING id
 )
 SELECT (SELECT count(*) FROM ins)::int AS created,
