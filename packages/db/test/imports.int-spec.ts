@@ -297,6 +297,39 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       expect(bPositions.items).toEqual([]);
     });
 
+    it('carries tabs, newlines, backslashes, quotes and \\N through to crm unchanged', async () => {
+      const title = 'Directeur\tgénéral \\ "R&D"\r\nà \\N Paris';
+      const base = record(601, { title });
+      const rows = [
+        {
+          rowNumber: 1,
+          record: {
+            ...base,
+            company: { ...base.company, name: 'Société \\N «\t»', addressLine1: '\\' },
+            person: { ...base.person, lastName: 'O\'Brien\n"\\"' },
+          },
+        },
+      ];
+      const importId = await newImport(orgA, 1);
+      await merge(orgA, importId, 1, rows);
+      const [stored] = await runInTenantTransaction(dataSource, orgA, (manager) =>
+        manager.query<Record<string, string>[]>(
+          `SELECT x.title, c.name, c.address_line1, p.last_name
+             FROM crm.positions x
+             JOIN crm.companies c ON c.organisation_id = x.organisation_id AND c.id = x.company_id
+             JOIN crm.people p ON p.organisation_id = x.organisation_id AND p.id = x.person_id
+            WHERE x.source_import_id = $1`,
+          [importId],
+        ),
+      );
+      expect(stored).toEqual({
+        title,
+        name: 'Société \\N «\t»',
+        address_line1: '\\',
+        last_name: 'O\'Brien\n"\\"',
+      });
+    });
+
     it('gives what it creates time-ordered ids (UUID version 7 of the batch’s time), ascending in key order', async () => {
       const numbers = [301, 302, 303, 304, 305, 306];
       const importId = await newImport(orgA, numbers.length);

@@ -1,5 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { translateDatabaseError } from '../errors/database-error.translator.js';
 import type { LegalBasis } from '../imports/import-values.js';
 import type { OrganisationId } from '../organisation-id.js';
 import { runQuery } from './entity-rows.js';
@@ -48,20 +53,19 @@ export interface MergeBatch {
   /** The import's list name, for rows without one. */
   listName: string | null;
   /**
-   * The statements' JSON payloads, built ahead by `prepareMergeRows(records, listName)` (off the
+   * The batch's rows as COPY text, built ahead by `prepareMergeRows(records, listName)` (off the
    * transaction's critical path); used only when built from these very records and list name and
    * no row is left out as erased, else built here.
    */
   prepared?: PreparedMergeRows;
 }
 
-/** The three statements' JSON payloads for a batch's records (see `prepareMergeRows`). */
+/** A batch's records as the COPY text of import_merge_rows (see `prepareMergeRows`). */
 export interface PreparedMergeRows {
   readonly records: MergeBatch['records'];
   readonly listName: string | null;
-  readonly companies: string;
-  readonly people: string;
-  readonly positions: string;
+  /** COPY text format, one line per record, the columns of import_merge_rows in order. */
+  readonly copyText: string;
 }
 
 export interface EntityCounts {
@@ -110,10 +114,10 @@ const ZERO: EntityCounts = { created: 0, updated: 0, unchanged: 0 };
  */
 const MERGE_COMPANIES = `
 WITH src AS (
-  SELECT * FROM json_to_recordset($2::json) AS r(
-    row_number integer, pharow_id text, name text, siren text, naf_code text, website_url text,
-    domain citext, linkedin_url text, employee_range text, address_line1 text, postal_code text,
-    city text, country text)
+  SELECT row_number, company_pharow_id AS pharow_id, company_name AS name, siren, naf_code,
+         website_url, domain, company_linkedin_url AS linkedin_url, employee_range, address_line1,
+         postal_code, company_city AS city, country
+    FROM import_merge_rows
 ),
 keyed_all AS (
   SELECT s.*, coalesce('p:' || s.pharow_id, 's:' || s.siren, 'd:' || s.domain, 'n:' || lower(s.name)) AS key
@@ -201,9 +205,9 @@ SELECT (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int 
  */
 const MERGE_PEOPLE = `
 WITH src AS (
-  SELECT * FROM json_to_recordset($2::json) AS r(
-    row_number integer, pharow_id text, first_name text, last_name text, linkedin_url text,
-    city text, email citext, email_key text)
+  SELECT row_number, person_pharow_id AS pharow_id, first_name, last_name,
+         person_linkedin_url AS linkedin_url, person_city AS city, email, email_key
+    FROM import_merge_rows
 ),
 keyed_all AS (
   SELECT s.*, coalesce('p:' || s.pharow_id, 'l:' || s.linkedin_url, 'e:' || lower(s.email)) AS key
@@ -274,7 +278,7 @@ SELECT (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int 
 /*
  * Positions: one row per e-mail, then per (person, company), the last row winning; matched by
  * e-mail, then by (person, company). A position matched by e-mail keeps its person and company.
- * Created or changed positions record the import ($3) and the legal basis ($4). An address or
+ * Created or changed positions record the import ($2) and the legal basis ($3). An address or
  * domain on the suppression list is imported with status do_not_contact (flagged).
  * Each row's person and company come from the transaction's import_merge_people and
  * import_merge_companies (written by the two statements before).
@@ -285,10 +289,10 @@ SELECT (SELECT count(DISTINCT coalesce(existing_id, new_id)) FROM matched)::int 
  */
 const MERGE_POSITIONS = `
 WITH src AS (
-  SELECT r.*, p.id AS person_id, coalesce(p.new, false) AS new_person, c.id AS company_id
-    FROM json_to_recordset($2::json) AS r(
-      row_number integer, title text, email citext, email_status text, email_reliability smallint,
-      list_name text, domains text[], email_key text)
+  SELECT r.row_number, r.title, r.email, r.email_status, r.email_reliability, r.list_name,
+         r.domains, r.email_key, p.id AS person_id, coalesce(p.new, false) AS new_person,
+         c.id AS company_id
+    FROM import_merge_rows r
     LEFT JOIN import_merge_people p ON p.row_number = r.row_number
     LEFT JOIN import_merge_companies c ON c.row_number = r.row_number
 ),
@@ -342,8 +346,8 @@ upd AS (
     email_reliability = coalesce(m.email_reliability, p.email_reliability),
     pharow_list_name = coalesce(m.list_name, p.pharow_list_name),
     status = CASE WHEN m.suppressed AND p.status = 'active' THEN 'do_not_contact' ELSE p.status END,
-    legal_basis = coalesce(p.legal_basis, $4),
-    source_import_id = $3
+    legal_basis = coalesce(p.legal_basis, $3),
+    source_import_id = $2
   FROM changes m
   WHERE p.organisation_id = $1 AND p.id = m.existing_id
     AND (p.title, p.email::text, p.email_status, p.email_reliability, p.pharow_list_name, p.status,
@@ -353,7 +357,7 @@ upd AS (
          coalesce(m.email_reliability, p.email_reliability),
          coalesce(m.list_name, p.pharow_list_name),
          CASE WHEN m.suppressed AND p.status = 'active' THEN 'do_not_contact' ELSE p.status END,
-         coalesce(p.legal_basis, $4))
+         coalesce(p.legal_basis, $3))
   RETURNING p.id
 ),
 ins AS (
@@ -361,7 +365,7 @@ ins AS (
     (organisation_id, id, person_id, company_id, title, email, email_status, email_reliability,
      status, pharow_list_name, source_import_id, legal_basis)
   SELECT $1, new_id, person_id, company_id, title, email, email_status, email_reliability,
-         CASE WHEN suppressed THEN 'do_not_contact' ELSE 'active' END, list_name, $3, $4
+         CASE WHEN suppressed THEN 'do_not_contact' ELSE 'active' END, list_name, $2, $3
     FROM matched WHERE existing_id IS NULL ORDER BY new_id
   RETURNING id
 )
@@ -371,15 +375,27 @@ SELECT (SELECT count(*) FROM ins)::int AS created,
        (SELECT count(*) FROM matched WHERE suppressed)::int AS suppressed`;
 
 /**
- * Each row's company and person ids, from the companies and people statements to the positions
- * statement without a trip through the worker (so all three payloads can be built ahead).
- * Transaction-local (ON COMMIT DROP); no row-level security on temporary tables, and none needed:
- * they hold ids of this organisation's rows for this transaction only. With them, the batch's
- * work_mem (SET LOCAL: this transaction only, safe behind pgBouncer): the statements sort a
- * batch's rows by key several times, a few megabytes each, which the default 4 MB spills to disk.
+ * The batch's rows, COPYed in (see prepareMergeRows: COPY text parses ~7× faster than
+ * json_to_recordset, which took ~15 % of a batch's PostgreSQL time), and each row's company
+ * and person ids, from the companies and people statements to the positions statement without a
+ * trip through the worker. Transaction-local (ON COMMIT DROP); no row-level security on
+ * temporary tables, and none needed: they hold this transaction's rows of this organisation
+ * only. With them, the batch's work_mem (SET LOCAL: this transaction only, safe behind
+ * pgBouncer): the statements sort a batch's rows by key several times, a few megabytes each,
+ * which the default 4 MB spills to disk.
  */
-const CREATE_ROW_IDS = `
+const CREATE_MERGE_TABLES = `
   SET LOCAL work_mem = '64MB';
+  CREATE TEMPORARY TABLE import_merge_rows (
+    row_number integer NOT NULL,
+    company_pharow_id text, company_name text, siren text, naf_code text, website_url text,
+    domain citext, company_linkedin_url text, employee_range text, address_line1 text,
+    postal_code text, company_city text, country text,
+    person_pharow_id text, first_name text, last_name text, person_linkedin_url text,
+    person_city text,
+    title text, email citext, email_key text, email_status text, email_reliability smallint,
+    list_name text, domains text[]
+  ) ON COMMIT DROP;
   CREATE TEMPORARY TABLE import_merge_companies (row_number integer PRIMARY KEY, id uuid NOT NULL)
     ON COMMIT DROP;
   CREATE TEMPORARY TABLE import_merge_people (row_number integer PRIMARY KEY, id uuid NOT NULL, new boolean NOT NULL)
@@ -405,78 +421,76 @@ interface CountRow {
 /** Records encoded per turn of the event loop by prepareMergeRows (a few milliseconds each). */
 const PREPARE_SLICE_ROWS = 250;
 
+/** A value in COPY's text format: \N for null, backslash, tab, newline and return escaped. */
+function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c)
+    : value;
+}
+
+const COPY_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+/** A text[] literal ({"a","b"}), each element quoted with its quotes and backslashes escaped. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
 /**
- * The JSON payloads of the companies, people and positions statements for `records`, encoded a
- * slice at a time between turns of the event loop (the worker builds them while the previous
- * batch merges, and passes them as `MergeBatch.prepared`).
+ * The COPY text of import_merge_rows for `records`, encoded a slice at a time between turns of
+ * the event loop (the worker builds it while the previous batch merges, and passes it as
+ * `MergeBatch.prepared`).
  */
 export async function prepareMergeRows(
   records: MergeBatch['records'],
   listName: string | null,
 ): Promise<PreparedMergeRows> {
-  const companies: string[] = [];
-  const people: string[] = [];
-  const positions: string[] = [];
-  // JSON.stringify of a slice's array, without its brackets, to join with the other slices'.
-  const items = (rows: unknown[]): string => JSON.stringify(rows).slice(1, -1);
+  const slices: string[] = [];
   for (let start = 0; start < records.length; start += PREPARE_SLICE_ROWS) {
     if (start > 0) await nextTurn();
-    const slice = records.slice(start, start + PREPARE_SLICE_ROWS);
-    companies.push(
-      items(
-        slice.map(({ rowNumber, record: { company: c } }) => ({
-          row_number: rowNumber,
-          pharow_id: c.pharowId,
-          name: c.name,
-          siren: c.siren,
-          naf_code: c.nafCode,
-          website_url: c.websiteUrl,
-          domain: c.domain,
-          linkedin_url: c.linkedinUrl,
-          employee_range: c.employeeRange,
-          address_line1: c.addressLine1,
-          postal_code: c.postalCode,
-          city: c.city,
-          country: c.country,
-        })),
-      ),
-    );
-    people.push(
-      items(
-        slice.map(({ rowNumber, record: { person: p, position } }) => ({
-          row_number: rowNumber,
-          pharow_id: p.pharowId,
-          first_name: p.firstName,
-          last_name: p.lastName,
-          linkedin_url: p.linkedinUrl,
-          city: p.city,
-          email: position.email,
-          email_key: position.email.toLowerCase(),
-        })),
-      ),
-    );
-    positions.push(
-      items(
-        slice.map(({ rowNumber, record: { position: x } }) => ({
-          row_number: rowNumber,
-          title: x.title,
-          email: x.email,
-          email_status: x.emailStatus,
-          email_reliability: x.emailReliability,
-          list_name: x.listName ?? listName,
-          domains: domainsOf(x.email),
-          email_key: x.email.toLowerCase(),
-        })),
-      ),
-    );
+    let text = '';
+    for (const { rowNumber, record } of records.slice(start, start + PREPARE_SLICE_ROWS)) {
+      const { company: c, person: p, position: x } = record;
+      const emailKey = x.email.toLowerCase();
+      text += `${[
+        rowNumber,
+        c.pharowId,
+        c.name,
+        c.siren,
+        c.nafCode,
+        c.websiteUrl,
+        c.domain,
+        c.linkedinUrl,
+        c.employeeRange,
+        c.addressLine1,
+        c.postalCode,
+        c.city,
+        c.country,
+        p.pharowId,
+        p.firstName,
+        p.lastName,
+        p.linkedinUrl,
+        p.city,
+        x.title,
+        x.email,
+        emailKey,
+        x.emailStatus,
+        x.emailReliability,
+        x.listName ?? listName,
+        arrayLiteral(domainsOf(emailKey)),
+      ]
+        .map(copyValue)
+        .join('\t')}\n`;
+    }
+    slices.push(text);
   }
-  return {
-    records,
-    listName,
-    companies: `[${companies.join(',')}]`,
-    people: `[${people.join(',')}]`,
-    positions: `[${positions.join(',')}]`,
-  };
+  return { records, listName, copyText: slices.join('') };
 }
 
 /**
@@ -528,34 +542,28 @@ export class ProspectMergeRepository {
     let positions = { ...ZERO, suppressed: 0 };
     if (records.length > 0) {
       const { prepared } = batch;
-      const payloads =
+      const payload =
         prepared &&
         erasedCount === 0 &&
         prepared.records === batch.records &&
         prepared.listName === batch.listName
           ? prepared
           : await prepareMergeRows(records, batch.listName);
-      // Payloads are json, not jsonb: parsed once, by json_to_recordset, instead of into a
-      // jsonb value first (a fifth of the time of binding a few megabytes). The positions
-      // statement reads the ids the two before it wrote.
-      await runQuery(this.#manager, CREATE_ROW_IDS, []);
+      await runQuery(this.#manager, CREATE_MERGE_TABLES, []);
+      await this.#copyRows(payload.copyText);
+      // The positions statement reads the ids the two before it wrote.
       const companyRows = await runQuery<CountRow[]>(this.#manager, MERGE_COMPANIES, [
         organisationId,
-        payloads.companies,
       ]);
-      const personRows = await runQuery<CountRow[]>(this.#manager, MERGE_PEOPLE, [
-        organisationId,
-        payloads.people,
-      ]);
+      const personRows = await runQuery<CountRow[]>(this.#manager, MERGE_PEOPLE, [organisationId]);
       const positionRows = await runQuery<
         { created: number; updated: number; total: number; suppressed: number }[]
-      >(this.#manager, MERGE_POSITIONS, [
-        organisationId,
-        payloads.positions,
-        batch.importId,
-        batch.legalBasis,
-      ]);
-      await runQuery(this.#manager, 'DROP TABLE import_merge_companies, import_merge_people', []);
+      >(this.#manager, MERGE_POSITIONS, [organisationId, batch.importId, batch.legalBasis]);
+      await runQuery(
+        this.#manager,
+        'DROP TABLE import_merge_rows, import_merge_companies, import_merge_people',
+        [],
+      );
       companies = countsOf(companyRows[0]);
       people = countsOf(personRows[0]);
       const p = positionRows[0];
@@ -579,6 +587,22 @@ export class ProspectMergeRepository {
       positions.suppressed,
     ]);
     return { skipped: false, companies, people, positions, erased: erasedCount };
+  }
+
+  /** COPYs `copyText` into import_merge_rows on the transaction's own connection. */
+  async #copyRows(copyText: string): Promise<void> {
+    const runner = this.#manager.queryRunner;
+    if (!runner?.isTransactionActive)
+      throw new Error('mergeBatch runs inside a tenant transaction');
+    const client = (await runner.connect()) as pg.PoolClient;
+    try {
+      await pipeline(
+        Readable.from([copyText]),
+        client.query(copyFrom('COPY import_merge_rows FROM STDIN')),
+      );
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
   }
 }
 
