@@ -22,10 +22,10 @@ import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.
 
 /**
  * Rows per batch transaction (a handful of set-based statements per batch): after a first batch
- * of FIRST_BATCH_ROWS, 5 batches for a 100,000-row file. Each batch costs a fixed set of round trips, plannings and JSON parses
- * whatever its size (the erased-address lookup, reading the staged runs, three plannings and JSON
- * parses, the progress update), 20 times over with batches of 5,000; a batch of
- * 20,000 rows is a few megabytes of JSON per statement.
+ * of FIRST_BATCH_ROWS, 5 batches for a 100,000-row file. Each batch costs a fixed set of round
+ * trips and plannings whatever its size (the erased-address lookup, reading the staged runs, the
+ * COPY of its rows, three plannings, the progress update), 20 times over with batches of 5,000;
+ * a batch of 20,000 rows is a few megabytes of COPY text.
  */
 export const MERGE_BATCH_ROWS = 20_000;
 /**
@@ -48,7 +48,7 @@ const VALIDATION_SLICE_ROWS = 250;
 
 /**
  * A batch read and validated ahead: the rows after `afterRow`, through `throughRow`, the valid
- * ones as records and the merge statements' payloads built from them, the refused ones' errors.
+ * ones as records and the COPY text the merge reads built from them, the refused ones' errors.
  */
 interface PreparedBatch {
   afterRow: number;
@@ -74,8 +74,8 @@ interface PreparedBatch {
  * from the first batch on.
  *
  * Pipelined over the machine's two halves: each batch's transaction also reads the next batch's
- * staged rows, validates them in slices (yielding to the event loop) and builds the merge
- * statements' JSON payloads while this batch's statements run in PostgreSQL; the next transaction
+ * staged rows, validates them in slices (yielding to the event loop) and builds the COPY text
+ * of their valid rows while this batch's statements run in PostgreSQL; the next transaction
  * uses them only if the locked import's rows_merged is still where they start (otherwise it reads
  * and validates afresh), so what a batch merges never depends on what a killed or concurrent run
  * had prepared.
@@ -217,7 +217,7 @@ function resultOf(found: Import): ProcessImportResult {
 
 /**
  * The rows of `rows` (the staged rows after `afterRow`) validated a slice at a time between
- * turns of the event loop: the valid ones as records, with the merge statements' payloads built
+ * turns of the event loop: the valid ones as records, with the COPY text the merge reads built
  * from them, and the refused ones' errors.
  */
 async function validated(

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { translateDatabaseError } from '../errors/database-error.translator.js';
@@ -58,6 +62,27 @@ export async function runQuery<T>(
   try {
     const result: T = await manager.query(sql, [...parameters]);
     return result;
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+/**
+ * Streams `text` (COPY text format: chunks as they come, consumed as COPY takes them) through
+ * `copySql` (`COPY … FROM STDIN`) on the connection of the manager's transaction; `caller` names
+ * the method in the error thrown outside a transaction. Database errors are translated.
+ */
+export async function copyIn(
+  manager: EntityManager,
+  copySql: string,
+  text: Iterable<string> | AsyncIterable<string>,
+  caller: string,
+): Promise<void> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error(`${caller} runs inside a tenant transaction`);
+  const client = (await runner.connect()) as pg.PoolClient;
+  try {
+    await pipeline(Readable.from(text), client.query(copyFrom(copySql)));
   } catch (error) {
     throw translateDatabaseError(error);
   }

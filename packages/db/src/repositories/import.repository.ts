@@ -1,9 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { translateDatabaseError } from '../errors/database-error.translator.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 import { Import } from '../imports/import.entity.js';
 import {
@@ -15,7 +10,7 @@ import {
   type LegalBasis,
 } from '../imports/import-values.js';
 import { isUuid, type OrganisationId } from '../organisation-id.js';
-import { hydrate, runQuery } from './entity-rows.js';
+import { copyIn, hydrate, runQuery } from './entity-rows.js';
 
 /** What an upload knows about its import before the rows arrive. */
 export interface ImportInput {
@@ -162,12 +157,7 @@ export class ImportRepository {
     importId: string,
     rows: AsyncIterable<readonly string[]>,
   ): Promise<number> {
-    const runner = this.#manager.queryRunner;
-    if (!runner?.isTransactionActive) {
-      throw new Error('copyRows runs inside a tenant transaction');
-    }
     await runQuery(this.#manager, COPY_TEMP_TABLE, []);
-    const client = (await runner.connect()) as pg.PoolClient;
     let count = 0;
     async function* copyText(): AsyncGenerator<string> {
       let chunk = '';
@@ -189,14 +179,12 @@ export class ImportRepository {
       if (run.length > 0) flush();
       if (chunk !== '') yield chunk;
     }
-    try {
-      await pipeline(
-        Readable.from(copyText()),
-        client.query(copyFrom('COPY import_copy (row_number, cells) FROM STDIN')),
-      );
-    } catch (error) {
-      throw translateDatabaseError(error);
-    }
+    await copyIn(
+      this.#manager,
+      'COPY import_copy (row_number, cells) FROM STDIN',
+      copyText(),
+      'copyRows',
+    );
     await runQuery(
       this.#manager,
       `WITH moved AS (

@@ -1,13 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { translateDatabaseError } from '../errors/database-error.translator.js';
 import type { LegalBasis } from '../imports/import-values.js';
 import type { OrganisationId } from '../organisation-id.js';
-import { runQuery } from './entity-rows.js';
+import { copyIn, runQuery } from './entity-rows.js';
 import { domainsOf } from './suppression.repository.js';
 import { timeOrderedIdHead, timeOrderedIdSeed } from './time-ordered-ids.js';
 
@@ -550,7 +545,12 @@ export class ProspectMergeRepository {
           ? prepared
           : await prepareMergeRows(records, batch.listName);
       await runQuery(this.#manager, CREATE_MERGE_TABLES, []);
-      await this.#copyRows(payload.copyText);
+      await copyIn(
+        this.#manager,
+        'COPY import_merge_rows FROM STDIN',
+        [payload.copyText],
+        'mergeBatch',
+      );
       // The positions statement reads the ids the two before it wrote.
       const companyRows = await runQuery<CountRow[]>(this.#manager, MERGE_COMPANIES, [
         organisationId,
@@ -587,22 +587,6 @@ export class ProspectMergeRepository {
       positions.suppressed,
     ]);
     return { skipped: false, companies, people, positions, erased: erasedCount };
-  }
-
-  /** COPYs `copyText` into import_merge_rows on the transaction's own connection. */
-  async #copyRows(copyText: string): Promise<void> {
-    const runner = this.#manager.queryRunner;
-    if (!runner?.isTransactionActive)
-      throw new Error('mergeBatch runs inside a tenant transaction');
-    const client = (await runner.connect()) as pg.PoolClient;
-    try {
-      await pipeline(
-        Readable.from([copyText]),
-        client.query(copyFrom('COPY import_merge_rows FROM STDIN')),
-      );
-    } catch (error) {
-      throw translateDatabaseError(error);
-    }
   }
 }
 
