@@ -19,7 +19,7 @@ export { ENTITIES } from './entities.js';
 export { InvalidCursorError } from './errors/invalid-cursor.error.js';
 export { InvalidInputError } from './errors/invalid-input.error.js';
 export type { InvalidInputKind } from './errors/invalid-input.error.js';
-export { translateDatabaseError } from './errors/database-error.translator.js';
+export { databaseErrorCode, translateDatabaseError } from './errors/database-error.translator.js';
 export { CursorCodec } from './repositories/cursor.codec.js';
 export type { CursorPosition, SortDirection } from './repositories/cursor.codec.js';
 export {
@@ -137,8 +137,10 @@ export type {
   StagedRow,
 } from './repositories/import.repository.js';
 export {
+  mergeKeys,
   prepareMergeRows,
   ProspectMergeRepository,
+  sharesMergeKeys,
 } from './repositories/prospect-merge.repository.js';
 export { PersonErasureRepository } from './repositories/person-erasure.repository.js';
 export type { ErasureResult } from './repositories/person-erasure.repository.js';

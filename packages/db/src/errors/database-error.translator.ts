@@ -109,3 +109,17 @@ export function translateDatabaseError(error: unknown): unknown {
       return error;
   }
 }
+
+/**
+ * The PostgreSQL error code (SQLSTATE) of `error`, or of the error it was translated from (its
+ * `cause`, followed a few levels down); undefined when no PostgreSQL error is behind it.
+ */
+export function databaseErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    const code = pgFields(current)?.code;
+    if (typeof code === 'string') return code;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}

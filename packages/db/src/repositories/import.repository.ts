@@ -131,17 +131,30 @@ export class ImportRepository {
   }
 
   /**
-   * The import, locked (FOR UPDATE) until the transaction ends: two runs of the same import job
-   * take turns, so a batch is never merged twice.
+   * The import, locked (FOR NO KEY UPDATE) until the transaction ends: two runs of the same
+   * import job take turns, so a batch is never merged twice. Not FOR UPDATE: that one would also
+   * wait for every transaction whose positions merely reference the import (their foreign-key
+   * check holds FOR KEY SHARE on it) — a batch merging beside this one.
    */
   async lock(organisationId: OrganisationId, importId: string): Promise<Import | null> {
     if (!isUuid(importId)) return null;
     const rows = await runQuery<Record<string, unknown>[]>(
       this.#manager,
-      'SELECT * FROM imports.imports WHERE organisation_id = $1 AND id = $2 FOR UPDATE',
+      'SELECT * FROM imports.imports WHERE organisation_id = $1 AND id = $2 FOR NO KEY UPDATE',
       [organisationId, importId],
     );
     return rows[0] ? this.#hydrate(rows[0]) : null;
+  }
+
+  /**
+   * Bounds every lock wait of the rest of the transaction (lock_timeout, SQLSTATE 55P03 when
+   * exceeded): for a transaction that waits for another one in the application, where
+   * PostgreSQL could not see a deadlock between them.
+   */
+  async limitLockWaits(milliseconds: number): Promise<void> {
+    await runQuery(this.#manager, `SELECT set_config('lock_timeout', $1, true)`, [
+      `${String(Math.max(1, Math.round(milliseconds)))}ms`,
+    ]);
   }
 
   /**

@@ -506,7 +506,7 @@ export class ProspectMergeRepository {
   async mergeBatch(organisationId: OrganisationId, batch: MergeBatch): Promise<MergeResult> {
     const locked = await runQuery<{ rows_merged: number }[]>(
       this.#manager,
-      'SELECT rows_merged FROM imports.imports WHERE organisation_id = $1 AND id = $2 FOR UPDATE',
+      'SELECT rows_merged FROM imports.imports WHERE organisation_id = $1 AND id = $2 FOR NO KEY UPDATE',
       [organisationId, batch.importId],
     );
     const current = locked[0];
@@ -520,7 +520,21 @@ export class ProspectMergeRepository {
         erased: 0,
       };
     }
+    const merged = await this.mergeRows(organisationId, batch);
+    await this.recordProgress(organisationId, batch.importId, batch.throughRow, merged);
+    return merged;
+  }
 
+  /**
+   * The merge statements of `mergeBatch` alone: no lock on the import, no progress recorded
+   * (the caller records it with `recordProgress` in the same transaction, after checking the
+   * import's progress itself). Lets an import merge two batches at once (each in a transaction
+   * of its own) when they share no merge key (`mergeKeys`).
+   */
+  async mergeRows(
+    organisationId: OrganisationId,
+    batch: Omit<MergeBatch, 'throughRow'>,
+  ): Promise<MergeResult> {
     const erasedRows = await runQuery<{ value: string }[]>(
       this.#manager,
       `SELECT value::text FROM delivery.suppressions
@@ -569,12 +583,22 @@ export class ProspectMergeRepository {
       const p = positionRows[0];
       positions = p ? { ...countsOf(p), suppressed: p.suppressed } : { ...ZERO, suppressed: 0 };
     }
+    return { skipped: false, companies, people, positions, erased: erasedCount };
+  }
 
+  /** Records a merged batch: rows_merged = `throughRow`, its counts added to the import's. */
+  async recordProgress(
+    organisationId: OrganisationId,
+    importId: string,
+    throughRow: number,
+    merged: MergeResult,
+  ): Promise<void> {
+    const { companies, people, positions } = merged;
     await runQuery(this.#manager, RECORD_PROGRESS, [
       organisationId,
-      batch.importId,
-      batch.throughRow,
-      erasedCount,
+      importId,
+      throughRow,
+      merged.erased,
       companies.created,
       companies.updated,
       companies.unchanged,
@@ -586,8 +610,37 @@ export class ProspectMergeRepository {
       positions.unchanged,
       positions.suppressed,
     ]);
-    return { skipped: false, companies, people, positions, erased: erasedCount };
   }
+}
+
+/**
+ * The values the merge statements match rows on, each prefixed by what it is: companies by
+ * Pharow id, SIREN and domain, people by Pharow id and LinkedIn URL, people and positions by
+ * e-mail (lower-cased: domains and e-mails are citext; other values as they are — equal in
+ * PostgreSQL implies equal here). Two batches that share none of them merge the same whether
+ * one runs first or both at once: neither can match, update or collide with a row the other
+ * creates. Rows that match on nothing (a company with only a name) are always created anew,
+ * in either order.
+ */
+export function mergeKeys(records: MergeBatch['records']): Set<string> {
+  const keys = new Set<string>();
+  for (const { record } of records) {
+    const { company, person, position } = record;
+    if (company.pharowId !== null) keys.add(`company:${company.pharowId}`);
+    if (company.siren !== null) keys.add(`siren:${company.siren}`);
+    if (company.domain !== null) keys.add(`domain:${company.domain.toLowerCase()}`);
+    if (person.pharowId !== null) keys.add(`person:${person.pharowId}`);
+    if (person.linkedinUrl !== null) keys.add(`linkedin:${person.linkedinUrl}`);
+    keys.add(`email:${position.email.toLowerCase()}`);
+  }
+  return keys;
+}
+
+/** Whether two sets of `mergeKeys` share a key. */
+export function sharesMergeKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const key of small) if (large.has(key)) return true;
+  return false;
 }
 
 function countsOf(
