@@ -35,6 +35,11 @@
  *   batch read on another connection; a first batch of 5,000): quiet machine, upload 2.1 s,
  *   queued → started 0.06 s, first batch 0.7 s, the rest 10.5 s, whole import 13.3 s, CPU
  *   seconds api 2.5, worker 2.8–3.0, PostgreSQL 11.4–11.5.
+ * - after (1 December 2026, quiet machine; time-ordered ids, COPY of the batch's rows, and two
+ *   batches of 10,000 merging at once when they share no merge key): the same day's code without
+ *   the lanes 13.36–14.03 s (PostgreSQL CPU 11.2–11.9); with them, three runs, upload 2.08–2.16 s,
+ *   first batch 0.75–0.84 s, the rest 6.54–6.74 s, whole import 9.55 / 9.57 / 9.66 s (CPU seconds
+ *   api 2.3–2.5, worker 3.2–3.5, PostgreSQL 10.6–11.0): under the 10 s target.
  */
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -7,6 +7,7 @@ import {
   CursorCodec,
   createRepositories,
   runInTenantTransaction,
+  ProspectMergeRepository,
   type OrganisationId,
   type ProspectRecord,
   type Repositories,
@@ -18,7 +19,11 @@ import { DatabaseModule } from '@outreach/tenancy';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { ImportsProcessor, MERGE_BATCH_ROWS } from '../src/imports/imports.processor.js';
+import {
+  ImportsProcessor,
+  MERGE_BATCH_ROWS,
+  MERGE_LANES,
+} from '../src/imports/imports.processor.js';
 
 const SAMPLE = readFileSync(
   join(import.meta.dirname, '../../../packages/pharow/fixtures/pharow-sample.csv'),
@@ -300,6 +305,135 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     } finally {
       processor.mergeBatchRows = MERGE_BATCH_ROWS;
     }
+  });
+
+  /**
+   * Watches the merge (the real statements run): how many batches' statements ran at once, and
+   * the rows_merged each batch recorded, in commit order; `failOn` makes the n-th batch's
+   * statements fail once.
+   */
+  function watchMerge(failOn: number | null = null) {
+    const proto = ProspectMergeRepository.prototype;
+    type Method<K extends 'mergeRows' | 'recordProgress'> = (
+      this: ProspectMergeRepository,
+      ...args: Parameters<ProspectMergeRepository[K]>
+    ) => ReturnType<ProspectMergeRepository[K]>;
+    const mergeRows = Reflect.get(proto, 'mergeRows') as Method<'mergeRows'>;
+    const recordProgress = Reflect.get(proto, 'recordProgress') as Method<'recordProgress'>;
+    const watched = { running: 0, mostAtOnce: 0, batches: 0, progress: [] as number[] };
+    proto.mergeRows = async function (this: ProspectMergeRepository, ...args) {
+      watched.batches += 1;
+      watched.running += 1;
+      watched.mostAtOnce = Math.max(watched.mostAtOnce, watched.running);
+      try {
+        if (watched.batches === failOn) throw new Error('PostgreSQL went away mid-batch');
+        return await mergeRows.apply(this, args);
+      } finally {
+        watched.running -= 1;
+      }
+    };
+    proto.recordProgress = async function (this: ProspectMergeRepository, ...args) {
+      await recordProgress.apply(this, args);
+      watched.progress.push(args[2]);
+    };
+    return {
+      watched,
+      restore: () => {
+        proto.mergeRows = mergeRows;
+        proto.recordProgress = recordProgress;
+      },
+    };
+  }
+
+  it('merges independent batches two at a time, committing in row order: the same result as one at a time', async () => {
+    const summary = async (org: OrganisationId, importId: string) => {
+      const found = await inOrg(org, (repos) => repos.importJobs.find(org, importId));
+      const errors = await inOrg(org, (repos) =>
+        repos.importJobs.errors(org, importId, null, 1_000),
+      );
+      return {
+        found: {
+          status: found?.status,
+          rows: [found?.rowsValidated, found?.rowsMerged, found?.rowsRejected],
+          companies: [found?.companiesCreated, found?.companiesUpdated, found?.companiesUnchanged],
+          people: [found?.peopleCreated, found?.peopleUpdated, found?.peopleUnchanged],
+          positions: [found?.positionsCreated, found?.positionsUpdated, found?.positionsUnchanged],
+        },
+        errors: errors.map((e) => `${String(e.rowNumber)} ${e.column} ${e.reason}`),
+        crm: await crmCounts(org),
+      };
+    };
+    // Batches of 60 rows (15 companies of 4 people each): neighbours share no key, except
+    // around the sample's duplicate lines.
+    processor.mergeBatchRows = 60;
+    const oneAtATime = watchMerge();
+    let expected: Awaited<ReturnType<typeof summary>>;
+    try {
+      processor.mergeLanes = 1;
+      const org = (await seedOrganisation(dataSource)).organisationId;
+      const importId = await stage(org);
+      await processor.process(job(org, importId));
+      expected = await summary(org, importId);
+      expect(oneAtATime.watched.mostAtOnce).toBe(1);
+    } finally {
+      oneAtATime.restore();
+      processor.mergeLanes = MERGE_LANES;
+    }
+    expect(expected.found).toMatchObject({ status: 'completed', rows: [300, 300, 27] });
+
+    const lanes = watchMerge();
+    try {
+      const org = (await seedOrganisation(dataSource)).organisationId;
+      const importId = await stage(org);
+      await processor.process(job(org, importId));
+      expect(await summary(org, importId)).toEqual(expected);
+      expect(lanes.watched.mostAtOnce).toBe(2);
+      expect(lanes.watched.progress).toEqual([60, 120, 180, 240, 300]);
+    } finally {
+      lanes.restore();
+      processor.mergeBatchRows = MERGE_BATCH_ROWS;
+    }
+  });
+
+  it('a batch that fails in a lane takes the one beside it down: only a prefix is committed, and a retry ends the same', async () => {
+    processor.mergeBatchRows = 60;
+    const failing = watchMerge(3);
+    const org = (await seedOrganisation(dataSource)).organisationId;
+    const before = await crmCounts(org);
+    const importId = await stage(org);
+    try {
+      await expect(processor.process(job(org, importId))).rejects.toThrow(
+        'PostgreSQL went away mid-batch',
+      );
+      // Batches 1 and 2 committed; 3 failed, and 4 (merging beside it) rolled back with it.
+      expect(failing.watched.progress).toEqual([60, 120]);
+      expect(failing.watched.batches).toBeGreaterThanOrEqual(4);
+      expect(await inOrg(org, (repos) => repos.importJobs.find(org, importId))).toMatchObject({
+        status: 'merging',
+        rowsMerged: 120,
+        rowsValidated: 120,
+      });
+    } finally {
+      failing.restore();
+    }
+    try {
+      await processor.process(job(org, importId));
+    } finally {
+      processor.mergeBatchRows = MERGE_BATCH_ROWS;
+    }
+    expect(await inOrg(org, (repos) => repos.importJobs.find(org, importId))).toMatchObject({
+      status: 'completed',
+      rowsMerged: 300,
+      rowsRejected: 27,
+      companiesCreated: 75,
+      peopleCreated: 270,
+      positionsCreated: 270,
+    });
+    expect(await crmCounts(org)).toEqual({
+      companies: (before.companies ?? 0) + 75,
+      people: (before.people ?? 0) + 270,
+      positions: (before.positions ?? 0) + 270,
+    });
   });
 
   it('a job that starts before the upload commits waits for it; after a rollback, not found', async () => {
