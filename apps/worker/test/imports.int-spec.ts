@@ -391,6 +391,21 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       expect(lanes.watched.progress).toEqual([60, 120, 180, 240, 300]);
     } finally {
       lanes.restore();
+    }
+
+    // More lanes: each batch is checked against every batch in flight, not only the one before.
+    const three = watchMerge();
+    try {
+      processor.mergeLanes = 3;
+      const org = (await seedOrganisation(dataSource)).organisationId;
+      const importId = await stage(org);
+      await processor.process(job(org, importId));
+      expect(await summary(org, importId)).toEqual(expected);
+      expect(three.watched.mostAtOnce).toBeGreaterThanOrEqual(2);
+      expect(three.watched.progress).toEqual([60, 120, 180, 240, 300]);
+    } finally {
+      three.restore();
+      processor.mergeLanes = MERGE_LANES;
       processor.mergeBatchRows = MERGE_BATCH_ROWS;
     }
   });

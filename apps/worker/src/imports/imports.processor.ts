@@ -178,47 +178,55 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
 
   /**
    * From the committed progress to the end of the file, up to `mergeLanes` batch transactions
-   * at once (see MERGE_LANES). Each batch's merge statements run as soon as a lane is free and
-   * the batch before it shares no merge key with it (else once that one has committed); then
-   * it waits for that one to commit and records its validation and progress under the import's
-   * lock — only if the progress is where the batch starts (else MergeSuperseded: another run
-   * merged it, and everything rolls back). A batch that fails takes the ones after it down with
-   * it (they wait for its commit): what is committed is always a prefix of the file.
+   * at once (see MERGE_LANES). A batch's merge statements start as soon as a lane is free if it
+   * shares no merge key with any batch still in flight (else once those have committed); then
+   * it waits for the batch before it to commit and records its validation and progress under the
+   * import's lock — only if the progress is where the batch starts (else MergeSuperseded:
+   * another run merged it, and everything rolls back). A batch that fails takes the ones after
+   * it down with it (each waits for the one before): what is committed is always a prefix of
+   * the file.
    */
   private async mergeInLanes(importId: string, mapping: HeaderMapping): Promise<void> {
     const start = await this.transaction((repos, org) => repos.importJobs.find(org, importId));
     if (!start || !isMerging(start) || start.rowsMerged >= start.rowsTotal) return;
-    const inFlight: Promise<void>[] = [];
+    const inFlight: { keys: Set<string>; committed: Promise<void> }[] = [];
     try {
-      let previous: { keys: Set<string>; committed: Promise<void> } | null = null;
       for await (const batch of this.batchesAhead(importId, start, mapping)) {
-        // A lane is free once the transaction before the previous one is over.
-        while (inFlight.length >= this.mergeLanes) await inFlight.shift();
+        // A lane is free once the oldest batch in flight is over.
+        while (inFlight.length >= this.mergeLanes) await inFlight.shift()?.committed;
         const keys = mergeKeys(batch.records);
-        const after = previous?.committed ?? null;
-        const independent = previous !== null && !sharesMergeKeys(previous.keys, keys);
-        const committed = this.mergeInLane(importId, start, batch, after, independent);
+        const dependsOn = inFlight.filter((other) => sharesMergeKeys(other.keys, keys));
+        const committed = this.mergeInLane(
+          importId,
+          start,
+          batch,
+          inFlight.at(-1)?.committed ?? null,
+          dependsOn.map((other) => other.committed),
+        );
         committed.catch(() => undefined);
-        inFlight.push(committed);
-        previous = { keys, committed };
+        inFlight.push({ keys, committed });
       }
-      for (const committed of inFlight.splice(0)) await committed;
+      for (const { committed } of inFlight.splice(0)) await committed;
     } finally {
       // Never leave a transaction running behind a failure (its connection, its locks).
-      await Promise.allSettled(inFlight);
+      await Promise.allSettled(inFlight.map((other) => other.committed));
     }
   }
 
-  /** One batch of mergeInLanes, in a transaction of its own. */
+  /**
+   * One batch of mergeInLanes, in a transaction of its own: its statements once the batches it
+   * shares keys with (`dependsOn`) have committed, its progress once the batch before it
+   * (`after`) has.
+   */
   private async mergeInLane(
     importId: string,
     start: Import,
     batch: PreparedBatch,
     after: Promise<void> | null,
-    independent: boolean,
+    dependsOn: readonly Promise<void>[],
   ): Promise<void> {
-    // Outside the transaction: a batch that depends on the one before waits without a connection.
-    if (after && !independent) await after;
+    // Outside the transaction: a batch that depends on others waits without a connection.
+    for (const other of dependsOn) await other;
     await this.transaction(async (repos, org) => {
       await repos.importJobs.limitLockWaits(LANE_LOCK_WAIT_MS);
       const merged = await repos.prospectMerge.mergeRows(org, {
