@@ -28,8 +28,9 @@ import { ContractProcessor, type JobHandlers } from '../jobs/contract.processor.
  * of FIRST_BATCH_ROWS, 10 batches for a 100,000-row file. Each batch costs a fixed set of round
  * trips and plannings whatever its size (the erased-address lookup, reading the staged runs, the
  * COPY of its rows, three plannings, the progress update); with two merging at once (MERGE_LANES)
- * smaller batches keep both busy to the end: the 100,000-row bench took 9.5–10 s with 10,000
- * against 10.7 s with 20,000 (one lane and 20,000: 13.4 s).
+ * smaller batches keep both busy to the end: the 100,000-row bench took 9.1–9.8 s with 10,000
+ * against 10.7 s with 20,000 (one lane and 20,000: 13.4 s), and 8.9–9.2 s with 8,000 (within the
+ * noise of 10,000).
  */
 export const MERGE_BATCH_ROWS = 10_000;
 /**
@@ -61,9 +62,10 @@ const LANE_LOCK_WAIT_MS = 10_000;
 const IMPORT_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 /**
  * Rows of a batch nothing prepared ahead (the first): read, validated and encoded while
- * PostgreSQL waits, so fewer than a whole batch.
+ * PostgreSQL waits, so fewer than a whole batch (100,000-row bench, two runs each: 8.88 / 8.98 s
+ * with 2,500 against 9.07 / 9.53 s with 5,000).
  */
-const FIRST_BATCH_ROWS = 5_000;
+const FIRST_BATCH_ROWS = 2_500;
 /**
  * Rows validated between two turns of the event loop while the next batch is prepared
  * (a few milliseconds of work): the current batch's statements are sent as soon as their turn comes.
