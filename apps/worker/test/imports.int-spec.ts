@@ -155,6 +155,18 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     });
   }
 
+  /** The sample's 75 companies, 270 people and 270 positions, added once to what `before` counted. */
+  async function expectSampleAdded(
+    org: OrganisationId,
+    before: Record<string, number>,
+  ): Promise<void> {
+    expect(await crmCounts(org)).toEqual({
+      companies: (before.companies ?? 0) + 75,
+      people: (before.people ?? 0) + 270,
+      positions: (before.positions ?? 0) + 270,
+    });
+  }
+
   it('imports the sample: bad rows recorded with reasons, duplicates collapsed, staging emptied', async () => {
     const org = (await seedOrganisation(dataSource)).organisationId;
     const before = await crmCounts(org);
@@ -174,11 +186,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       positionsUpdated: 0,
     });
     expect(found?.finishedAt).toBeInstanceOf(Date);
-    expect(await crmCounts(org)).toEqual({
-      companies: (before.companies ?? 0) + 75,
-      people: (before.people ?? 0) + 270,
-      positions: (before.positions ?? 0) + 270,
-    });
+    await expectSampleAdded(org, before);
     const errors = await inOrg(org, (repos) => repos.importJobs.errors(org, importId, null, 100));
     expect(errors.map((e) => e.rowNumber).filter((n, i, all) => all.indexOf(n) === i)).toHaveLength(
       27,
@@ -208,11 +216,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       positionsUpdated: 0,
       positionsUnchanged: 270,
     });
-    expect(await crmCounts(org)).toEqual({
-      companies: (before.companies ?? 0) + 75,
-      people: (before.people ?? 0) + 270,
-      positions: (before.positions ?? 0) + 270,
-    });
+    await expectSampleAdded(org, before);
   });
 
   it('resumes after a worker died mid-merge: the same result, no duplicates', async () => {
@@ -248,11 +252,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       peopleCreated: 270,
       positionsCreated: 270,
     });
-    expect(await crmCounts(org)).toEqual({
-      companies: (before.companies ?? 0) + 75,
-      people: (before.people ?? 0) + 270,
-      positions: (before.positions ?? 0) + 270,
-    });
+    await expectSampleAdded(org, before);
   });
 
   it('merges in batches prepared ahead; two runs at once (a re-delivered job) merge each batch once', async () => {
@@ -297,11 +297,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       expect(aloneErrors.length).toBeGreaterThanOrEqual(27);
       expect(await errorsOf(org, importId)).toEqual(aloneErrors);
       expect(await crmCounts(org)).toEqual(await crmCounts(alone));
-      expect(await crmCounts(org)).toEqual({
-        companies: (seeded.companies ?? 0) + 75,
-        people: (seeded.people ?? 0) + 270,
-        positions: (seeded.positions ?? 0) + 270,
-      });
+      await expectSampleAdded(org, seeded);
     } finally {
       processor.mergeBatchRows = MERGE_BATCH_ROWS;
     }
@@ -365,49 +361,35 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     };
     // Batches of 60 rows (15 companies of 4 people each): neighbours share no key, except
     // around the sample's duplicate lines.
-    processor.mergeBatchRows = 60;
-    const oneAtATime = watchMerge();
-    let expected: Awaited<ReturnType<typeof summary>>;
-    try {
-      processor.mergeLanes = 1;
-      const org = (await seedOrganisation(dataSource)).organisationId;
-      const importId = await stage(org);
-      await processor.process(job(org, importId));
-      expected = await summary(org, importId);
-      expect(oneAtATime.watched.mostAtOnce).toBe(1);
-    } finally {
-      oneAtATime.restore();
-      processor.mergeLanes = MERGE_LANES;
-    }
-    expect(expected.found).toMatchObject({ status: 'completed', rows: [300, 300, 27] });
+    const importWith = async (lanes: number) => {
+      const merge = watchMerge();
+      processor.mergeLanes = lanes;
+      processor.mergeBatchRows = 60;
+      try {
+        const org = (await seedOrganisation(dataSource)).organisationId;
+        const importId = await stage(org);
+        await processor.process(job(org, importId));
+        return { result: await summary(org, importId), watched: merge.watched };
+      } finally {
+        merge.restore();
+        processor.mergeLanes = MERGE_LANES;
+        processor.mergeBatchRows = MERGE_BATCH_ROWS;
+      }
+    };
+    const oneAtATime = await importWith(1);
+    expect(oneAtATime.watched.mostAtOnce).toBe(1);
+    expect(oneAtATime.result.found).toMatchObject({ status: 'completed', rows: [300, 300, 27] });
 
-    const lanes = watchMerge();
-    try {
-      const org = (await seedOrganisation(dataSource)).organisationId;
-      const importId = await stage(org);
-      await processor.process(job(org, importId));
-      expect(await summary(org, importId)).toEqual(expected);
-      expect(lanes.watched.mostAtOnce).toBe(2);
-      expect(lanes.watched.progress).toEqual([60, 120, 180, 240, 300]);
-    } finally {
-      lanes.restore();
-    }
+    const two = await importWith(2);
+    expect(two.result).toEqual(oneAtATime.result);
+    expect(two.watched.mostAtOnce).toBe(2);
+    expect(two.watched.progress).toEqual([60, 120, 180, 240, 300]);
 
     // More lanes: each batch is checked against every batch in flight, not only the one before.
-    const three = watchMerge();
-    try {
-      processor.mergeLanes = 3;
-      const org = (await seedOrganisation(dataSource)).organisationId;
-      const importId = await stage(org);
-      await processor.process(job(org, importId));
-      expect(await summary(org, importId)).toEqual(expected);
-      expect(three.watched.mostAtOnce).toBeGreaterThanOrEqual(2);
-      expect(three.watched.progress).toEqual([60, 120, 180, 240, 300]);
-    } finally {
-      three.restore();
-      processor.mergeLanes = MERGE_LANES;
-      processor.mergeBatchRows = MERGE_BATCH_ROWS;
-    }
+    const three = await importWith(3);
+    expect(three.result).toEqual(oneAtATime.result);
+    expect(three.watched.mostAtOnce).toBeGreaterThanOrEqual(2);
+    expect(three.watched.progress).toEqual([60, 120, 180, 240, 300]);
   });
 
   it('a batch that fails in a lane takes the one beside it down: only a prefix is committed, and a retry ends the same', async () => {
@@ -444,11 +426,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
       peopleCreated: 270,
       positionsCreated: 270,
     });
-    expect(await crmCounts(org)).toEqual({
-      companies: (before.companies ?? 0) + 75,
-      people: (before.people ?? 0) + 270,
-      positions: (before.positions ?? 0) + 270,
-    });
+    await expectSampleAdded(org, before);
   });
 
   it('a job that starts before the upload commits waits for it; after a rollback, not found', async () => {
