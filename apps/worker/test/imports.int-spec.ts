@@ -34,6 +34,22 @@ const HEADERS = HEADER.split(';');
 const ROWS = LINES.map((line) => line.split(';'));
 const mapping = mapHeaders(HEADERS);
 const codec = new CursorCodec('worker-imports-int-spec');
+/** The Pharow fields of a row's company (the rest: its person and position). */
+const COMPANY_FIELDS = new Set<string>([
+  'companyPharowId',
+  'companyName',
+  'siren',
+  'siret',
+  'nafCode',
+  'companyWebsite',
+  'companyDomain',
+  'companyLinkedinUrl',
+  'employeeRange',
+  'companyAddress',
+  'companyPostalCode',
+  'companyCity',
+  'companyCountry',
+]);
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve = (_value: T): void => undefined;
@@ -91,7 +107,10 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
    * An upload's transaction held open: the import created and its rows staged, then committed or
    * rolled back when `end` says.
    */
-  function heldUpload(org: OrganisationId): {
+  function heldUpload(
+    org: OrganisationId,
+    rows: string[][] = ROWS,
+  ): {
     importId: Promise<string>;
     end: (outcome: 'commit' | 'rollback') => Promise<void>;
   } {
@@ -110,7 +129,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
           override: {},
         },
       });
-      await repos.importJobs.copyRows(org, created.id, iterate(ROWS));
+      await repos.importJobs.copyRows(org, created.id, iterate(rows));
       staged.resolve(created.id);
       if ((await outcome.promise) === 'rollback') throw new Error('the upload failed');
     });
@@ -127,8 +146,8 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
   }
 
   /** An upload: the import created and its rows staged, committed. */
-  async function stage(org: OrganisationId): Promise<string> {
-    const upload = heldUpload(org);
+  async function stage(org: OrganisationId, rows: string[][] = ROWS): Promise<string> {
+    const upload = heldUpload(org, rows);
     const importId = await upload.importId;
     await upload.end('commit');
     return importId;
@@ -341,7 +360,7 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     };
   }
 
-  it('merges independent batches two at a time, committing in row order: the same result as one at a time', async () => {
+  it('merges batches two at a time when they share no merge key, in turn when they do, committing in row order: the same result as one at a time', async () => {
     const summary = async (org: OrganisationId, importId: string) => {
       const found = await inOrg(org, (repos) => repos.importJobs.find(org, importId));
       const errors = await inOrg(org, (repos) =>
@@ -361,13 +380,13 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     };
     // Batches of 60 rows (15 companies of 4 people each): neighbours share no key, except
     // around the sample's duplicate lines.
-    const importWith = async (lanes: number) => {
+    const importWith = async (lanes: number, rows: string[][] = ROWS) => {
       const merge = watchMerge();
       processor.mergeLanes = lanes;
       processor.mergeBatchRows = 60;
       try {
         const org = (await seedOrganisation(dataSource)).organisationId;
-        const importId = await stage(org);
+        const importId = await stage(org, rows);
         await processor.process(job(org, importId));
         return { result: await summary(org, importId), watched: merge.watched };
       } finally {
@@ -390,6 +409,25 @@ describe('ImportsProcessor: validate and merge a staged Pharow import (PostgreSQ
     expect(three.result).toEqual(oneAtATime.result);
     expect(three.watched.mostAtOnce).toBeGreaterThanOrEqual(2);
     expect(three.watched.progress).toEqual([60, 120, 180, 240, 300]);
+
+    // Every row at the first row's company: every batch shares its keys with the one before, so
+    // none starts before the one before has committed — and the result is again the same.
+    const companyCells = mapping.fields.flatMap((field, index) =>
+      field !== null && COMPANY_FIELDS.has(field) ? [index] : [],
+    );
+    const first = ROWS[0] ?? [];
+    const oneCompany = ROWS.map((row) =>
+      row.length === HEADERS.length
+        ? row.map((cell, index) => (companyCells.includes(index) ? (first[index] ?? cell) : cell))
+        : row,
+    );
+    const sharedAlone = await importWith(1, oneCompany);
+    // One company, created by the first batch and found unchanged by each of the four others.
+    expect(sharedAlone.result.found.companies).toEqual([1, 0, 4]);
+    const shared = await importWith(2, oneCompany);
+    expect(shared.result).toEqual(sharedAlone.result);
+    expect(shared.watched.mostAtOnce).toBe(1);
+    expect(shared.watched.progress).toEqual([60, 120, 180, 240, 300]);
   });
 
   it('a batch that fails in a lane takes the one beside it down: only a prefix is committed, and a retry ends the same', async () => {
