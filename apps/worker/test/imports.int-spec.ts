@@ -14,7 +14,7 @@ import {
 } from '@outreach/db';
 import { seedOrganisation } from '@outreach/db/testing';
 import { importsQueue } from '@outreach/jobs';
-import { mapHeaders, validateRow } from '@outreach/pharow';
+import { mapHeaders, PHAROW_FIELDS, validateRow } from '@outreach/pharow';
 import { DatabaseModule } from '@outreach/tenancy';
 import { createTestDatabase, type TestDatabase } from '@outreach/testing';
 import type { Job } from 'bullmq';
@@ -34,22 +34,10 @@ const HEADERS = HEADER.split(';');
 const ROWS = LINES.map((line) => line.split(';'));
 const mapping = mapHeaders(HEADERS);
 const codec = new CursorCodec('worker-imports-int-spec');
-/** The Pharow fields of a row's company (the rest: its person and position). */
-const COMPANY_FIELDS = new Set<string>([
-  'companyPharowId',
-  'companyName',
-  'siren',
-  'siret',
-  'nafCode',
-  'companyWebsite',
-  'companyDomain',
-  'companyLinkedinUrl',
-  'employeeRange',
-  'companyAddress',
-  'companyPostalCode',
-  'companyCity',
-  'companyCountry',
-]);
+/** The Pharow fields of a row's company: PHAROW_FIELDS lists them first, then the person's. */
+const COMPANY_FIELDS = new Set<string>(
+  PHAROW_FIELDS.slice(0, PHAROW_FIELDS.indexOf('personPharowId')),
+);
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve = (_value: T): void => undefined;
