@@ -14,6 +14,8 @@
  * 202, queued until the job starts, validation, merge: when the import's status changes, polled
  * every 50 ms) and the CPU seconds of the api, the worker and PostgreSQL during the import (wall
  * times stretch when other work shares the machine; CPU seconds much less).
+ * BENCH_IMPORT_SHUFFLE=1 shuffles the file's rows (a company's people no longer on neighbouring
+ * rows: every merge batch then shares companies with the one before, so none merges beside it).
  * BENCH_IMPORT_EXPLAIN=<ms> logs the plans (auto_explain: ANALYZE, BUFFERS, nested statements)
  * of the statements slower than that to a file. Target: the whole import of 100,000 rows in
  * under 10 s on this machine. Printed, not asserted.
@@ -41,7 +43,8 @@
  *   first batch 0.75–0.84 s, the rest 6.54–6.74 s, whole import 9.55 / 9.57 / 9.66 s (CPU seconds
  *   api 2.3–2.5, worker 3.2–3.5, PostgreSQL 10.6–11.0): under the 10 s target. With a first batch
  *   of 2,500 instead of 5,000, three runs: first batch 0.38–0.47 s, the rest 6.33–6.96 s, whole
- *   import 8.95 / 9.29 / 9.74 s (PostgreSQL 10.1–10.4).
+ *   import 8.95 / 9.29 / 9.74 s (PostgreSQL 10.1–10.4). The same file shuffled
+ *   (BENCH_IMPORT_SHUFFLE=1: neighbouring batches share companies, so they merge in turn): 13.53 s.
  */
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -58,6 +61,7 @@ import { prepareBenchDatabase } from './bench-database.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? '100000');
 const TARGET_SECONDS = 10;
+const SHUFFLE = process.env.BENCH_IMPORT_SHUFFLE === '1';
 /** BENCH_IMPORT_EXPLAIN=<ms>: log the plans (EXPLAIN ANALYZE, BUFFERS) of statements slower than that. */
 const EXPLAIN_MS = process.env.BENCH_IMPORT_EXPLAIN
   ? Number(process.env.BENCH_IMPORT_EXPLAIN)
@@ -136,7 +140,8 @@ async function main(): Promise<number> {
   cleanups.push(() => redis.stop());
   await redis.start();
 
-  const csv = generatePharowCsv({ rows: ROWS, seed: 7, badEvery: 50 });
+  const generated = generatePharowCsv({ rows: ROWS, seed: 7, badEvery: 50 });
+  const csv = SHUFFLE ? shuffledRows(generated) : generated;
   const file = join(root, 'pharow-export.csv');
   writeFileSync(file, csv);
   chmodSync(file, 0o644);
@@ -242,7 +247,8 @@ async function main(): Promise<number> {
   const totalSeconds = seconds(started, finishedAt);
 
   console.log(
-    `${ROWS.toLocaleString('en')} rows, ${(bytes / 1_048_576).toFixed(1)} MB; PostgreSQL 18 direct, ` +
+    `${ROWS.toLocaleString('en')} rows${SHUFFLE ? ' (shuffled)' : ''}, ` +
+      `${(bytes / 1_048_576).toFixed(1)} MB; PostgreSQL 18 direct, ` +
       `api and worker as outreach_app_user (RLS); status ${last.status}; ` +
       `${String(cpus().length)} CPUs, load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? NaN).toFixed(1)} after`,
   );
@@ -334,3 +340,15 @@ main()
     await cleanUp();
     process.exit(1);
   });
+
+/** The CSV's data lines in a fixed pseudo-random order (Fisher–Yates, a 32-bit LCG), header first. */
+function shuffledRows(csv: string): string {
+  const [header = '', ...lines] = csv.replace(/\r\n$/, '').split('\r\n');
+  let state = 7;
+  for (let i = lines.length - 1; i > 0; i -= 1) {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    const j = state % (i + 1);
+    [lines[i], lines[j]] = [lines[j] ?? '', lines[i] ?? ''];
+  }
+  return `${[header, ...lines].join('\r\n')}\r\n`;
+}
