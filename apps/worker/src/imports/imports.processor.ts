@@ -7,6 +7,7 @@ import {
   type Import,
   type OrganisationId,
   type PreparedMergeRows,
+  type MergeResult,
   type ProspectRecord,
   type Repositories,
   type StagedRow,
@@ -231,22 +232,14 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
     for (const other of dependsOn) await other;
     await this.transaction(async (repos, org) => {
       await repos.importJobs.limitLockWaits(LANE_LOCK_WAIT_MS);
-      const merged = await repos.prospectMerge.mergeRows(org, {
-        importId,
-        records: batch.records,
-        legalBasis: start.legalBasis,
-        listName: start.pharowListName,
-        prepared: batch.payloads,
-      });
+      const merged = await mergeRows(repos, org, start, batch);
       // Commits after the batch before it (whose failure rolls this one back).
       if (after) await after;
       const current = await repos.importJobs.lock(org, importId);
       if (!current || !isMerging(current) || current.rowsMerged !== batch.afterRow) {
         throw new MergeSuperseded(importId, batch.afterRow, current?.rowsMerged ?? null);
       }
-      const throughRow = batch.throughRow ?? current.rowsTotal;
-      await recordValidated(repos, org, current, batch, throughRow);
-      await repos.prospectMerge.recordProgress(org, importId, throughRow, merged);
+      await recordMerged(repos, org, current, batch, merged);
     });
   }
 
@@ -329,15 +322,8 @@ export class ImportsProcessor extends ContractProcessor<typeof importsQueue> {
           next.catch(() => undefined);
           ahead = next;
         }
-        await recordValidated(repos, org, current, batch, throughRow);
-        await repos.prospectMerge.mergeBatch(org, {
-          importId,
-          throughRow,
-          records: batch.records,
-          legalBasis: current.legalBasis,
-          listName: current.pharowListName,
-          prepared: batch.payloads,
-        });
+        // The import is locked and its progress is where the batch starts: merged, then recorded.
+        await recordMerged(repos, org, current, batch, await mergeRows(repos, org, current, batch));
         return false;
       });
       if (done) return;
@@ -380,18 +366,36 @@ function isMerging(found: Import): boolean {
   return found.status === 'validating' || found.status === 'merging';
 }
 
+/** A batch's valid rows merged into crm (ProspectMergeRepository.mergeRows), nothing recorded. */
+function mergeRows(
+  repos: Repositories,
+  org: OrganisationId,
+  found: Import,
+  batch: PreparedBatch,
+): Promise<MergeResult> {
+  return repos.prospectMerge.mergeRows(org, {
+    importId: found.id,
+    records: batch.records,
+    legalBasis: found.legalBasis,
+    listName: found.pharowListName,
+    prepared: batch.payloads,
+  });
+}
+
 /**
- * A batch's validation, recorded with its merge (in the same transaction, the import locked):
- * its row errors past what is already recorded (an import validated further by an earlier
- * version of this job is not counted twice), and the status `merging` from the first batch on.
+ * A merged batch recorded (in its transaction, the import locked as `current`): its row errors
+ * past what is already recorded (an import validated further by an earlier version of this job
+ * is not counted twice), the status `merging` from the first batch on, then rows_merged and the
+ * counts.
  */
-async function recordValidated(
+async function recordMerged(
   repos: Repositories,
   org: OrganisationId,
   current: Import,
   batch: PreparedBatch,
-  throughRow: number,
+  merged: MergeResult,
 ): Promise<void> {
+  const throughRow = batch.throughRow ?? current.rowsTotal;
   if (throughRow > current.rowsValidated) {
     const after = current.rowsValidated;
     const errors = batch.errors.filter((error) => error.rowNumber > after);
@@ -401,6 +405,7 @@ async function recordValidated(
   if (current.status === 'validating') {
     await repos.importJobs.setStatus(org, current.id, 'merging');
   }
+  await repos.prospectMerge.recordProgress(org, current.id, throughRow, merged);
 }
 
 function resultOf(found: Import): ProcessImportResult {
