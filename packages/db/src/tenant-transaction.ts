@@ -16,6 +16,21 @@ export interface TenantTransactionOptions {
 export interface OpeningRead<R> {
   sql: string;
   read(rows: Record<string, unknown>[]): R;
+  /** How statements of this kind run as ONE statement when batched (optional). */
+  merge?: StatementMerge<R>;
+}
+
+/**
+ * How a batch of statements of one kind (TenantDatabase.batchedStatement) runs as ONE statement
+ * instead of one after the other: each statement gives its `item` (an SQL expression, literals
+ * escaped as for `sql`), the first one's `sql` builds the statement that takes them all (e.g. a
+ * function taking them as an array, which writes each table once), and each statement's `read`
+ * finds its own answer among that statement's rows by its item's position (from 0).
+ */
+export interface StatementMerge<R> {
+  item: string;
+  sql(items: readonly string[]): string;
+  read(rows: Record<string, unknown>[], index: number): R;
 }
 
 /** The pg client underneath a TypeORM query runner (only the simple-protocol call we need). */

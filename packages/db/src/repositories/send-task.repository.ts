@@ -243,6 +243,48 @@ function contextFrom(raw: RawContext | undefined): SendTaskContext | null {
   };
 }
 
+function lookupFrom(row: Record<string, unknown> | undefined): SendTaskLookup {
+  const found = row as { organisation?: boolean; context?: RawContext | null } | undefined;
+  return {
+    organisationExists: found?.organisation === true,
+    context: contextFrom(found?.context ?? undefined),
+  };
+}
+
+/** What write_sending_within_caps (or write_sending_many for one draft) answered. */
+function withinCapsFrom(taskId: string, row: Record<string, unknown> | undefined): SendWithinCaps {
+  const answer = row as
+    | {
+        message_row_id: string | null;
+        pixel_token: string | null;
+        mailbox_sends: number | null;
+        campaign_sends: number | null;
+        last_mailbox_send_at: Date | null;
+      }
+    | undefined;
+  if (!answer) throw new Error(`task ${taskId}: no answer from write_sending_within_caps`);
+  return {
+    written:
+      answer.message_row_id !== null && answer.pixel_token !== null
+        ? { id: answer.message_row_id, token: answer.pixel_token }
+        : null,
+    // Null for a draft written with its batch (its counts were read before, and not needed).
+    counts: {
+      mailboxSends: answer.mailbox_sends ?? 0,
+      campaignSends: answer.campaign_sends ?? 0,
+      lastMailboxSendAt: answer.last_mailbox_send_at ? new Date(answer.last_mailbox_send_at) : null,
+    },
+  };
+}
+
+/** A merged statement's row of the item at `index` (its `item` column counts from 1). */
+function itemRow(
+  rows: Record<string, unknown>[],
+  index: number,
+): Record<string, unknown> | undefined {
+  return rows.find((row) => row.item === index + 1);
+}
+
 interface RawContext extends Omit<SendTaskContext, 'mailbox' | 'task'> {
   task: Omit<SendTaskContext['task'], 'lockedUntil'> & { lockedUntil: string | null };
   mailbox:
@@ -289,16 +331,18 @@ export class SendTaskRepository {
     taskId: string,
   ): OpeningRead<SendTaskLookup> {
     const organisation = organisationLiteral(organisationId);
+    const task = literal(taskId, 'uuid');
+    const exists = `EXISTS (SELECT FROM iam.organisations WHERE id = ${organisation}) AS organisation`;
     return {
-      sql:
-        `SELECT EXISTS (SELECT FROM iam.organisations WHERE id = ${organisation}) AS organisation, ` +
-        `delivery.send_task_context(${organisation}, ${literal(taskId, 'uuid')}) AS context`,
-      read: (rows) => {
-        const row = rows[0] as { organisation?: boolean; context?: RawContext } | undefined;
-        return {
-          organisationExists: row?.organisation === true,
-          context: contextFrom(row?.context ?? undefined),
-        };
+      sql: `SELECT ${exists}, delivery.send_task_context(${organisation}, ${task}) AS context`,
+      read: (rows) => lookupFrom(rows[0]),
+      // Several tasks' contexts: delivery.send_task_contexts (V20251231_500000), one statement.
+      merge: {
+        item: task,
+        sql: (items) =>
+          `SELECT c.item, ${exists}, c.context ` +
+          `FROM delivery.send_task_contexts(${organisation}, ARRAY[${items.join(', ')}]) c`,
+        read: (rows, index) => lookupFrom(itemRow(rows, index)),
       },
     };
   }
@@ -362,8 +406,8 @@ export class SendTaskRepository {
     draft: OutboundMessageDraft,
     caps: SendCaps,
   ): OpeningRead<SendWithinCaps> {
+    const organisation = organisationLiteral(organisationId);
     const args = [
-      organisationLiteral(organisationId),
       literal(draft.taskId, 'uuid'),
       literal(draft.enrollmentId, 'uuid'),
       literal(draft.positionId, 'uuid'),
@@ -388,31 +432,20 @@ export class SendTaskRepository {
       literal(caps.unlockedHeadroom, 'integer'),
       literal(caps.now, 'timestamptz'),
     ];
+    const columns =
+      'message_row_id, pixel_token, mailbox_sends, campaign_sends, last_mailbox_send_at';
     return {
-      sql: `SELECT message_row_id, pixel_token, mailbox_sends, campaign_sends, last_mailbox_send_at
-              FROM delivery.write_sending_within_caps(${args.join(', ')})`,
-      read: (rows) => {
-        const row = rows[0] as
-          | {
-              message_row_id: string | null;
-              pixel_token: string | null;
-              mailbox_sends: number;
-              campaign_sends: number;
-              last_mailbox_send_at: Date | null;
-            }
-          | undefined;
-        if (!row) throw new Error(`task ${draft.taskId}: no answer from write_sending_within_caps`);
-        return {
-          written:
-            row.message_row_id !== null && row.pixel_token !== null
-              ? { id: row.message_row_id, token: row.pixel_token }
-              : null,
-          counts: {
-            mailboxSends: row.mailbox_sends,
-            campaignSends: row.campaign_sends,
-            lastMailboxSendAt: row.last_mailbox_send_at ? new Date(row.last_mailbox_send_at) : null,
-          },
-        };
+      sql: `SELECT ${columns}
+              FROM delivery.write_sending_within_caps(${organisation}, ${args.join(', ')})`,
+      read: (rows) => withinCapsFrom(draft.taskId, rows[0]),
+      // Several sends: delivery.write_sending_many (V20251231_500000) writes those far from every
+      // cap together (each table once) and the others one by one, as this statement would.
+      merge: {
+        item: `ROW(${args.join(', ')})::delivery.sending_draft`,
+        sql: (items) =>
+          `SELECT item, ${columns}
+             FROM delivery.write_sending_many(${organisation}, ARRAY[${items.join(', ')}])`,
+        read: (rows, index) => withinCapsFrom(draft.taskId, itemRow(rows, index)),
       },
     };
   }
@@ -439,14 +472,26 @@ export class SendTaskRepository {
    * transaction): what follows every accepted SMTP send. Simple protocol: literals, escaped.
    */
   static recordSentStatement(organisationId: OrganisationId, input: SentRecord): OpeningRead<void> {
+    const organisation = organisationLiteral(organisationId);
+    const args = [
+      literal(input.taskId, 'uuid'),
+      literal(input.messageRowId, 'uuid'),
+      literal(input.enrollmentId, 'uuid'),
+      literal(input.campaignId, 'uuid'),
+      literal(input.sentAt, 'timestamptz'),
+      literal(input.next?.stepId ?? null, 'uuid'),
+      literal(input.next?.dueAt ?? null, 'timestamptz'),
+    ].join(', ');
     return {
-      sql:
-        `SELECT delivery.record_sent(${organisationLiteral(organisationId)}, ` +
-        `${literal(input.taskId, 'uuid')}, ${literal(input.messageRowId, 'uuid')}, ` +
-        `${literal(input.enrollmentId, 'uuid')}, ${literal(input.campaignId, 'uuid')}, ` +
-        `${literal(input.sentAt, 'timestamptz')}, ${literal(input.next?.stepId ?? null, 'uuid')}, ` +
-        `${literal(input.next?.dueAt ?? null, 'timestamptz')})`,
+      sql: `SELECT delivery.record_sent(${organisation}, ${args})`,
       read: () => undefined,
+      // Several records: delivery.record_sent_many (V20251231_500000), one statement per table.
+      merge: {
+        item: `ROW(${args})::delivery.sent_record`,
+        sql: (items) =>
+          `SELECT delivery.record_sent_many(${organisation}, ARRAY[${items.join(', ')}])`,
+        read: () => undefined,
+      },
     };
   }
 
