@@ -6,6 +6,7 @@ import {
   createRepositories,
   CursorCodec,
   runInTenantTransaction,
+  type OpeningRead,
 } from '@outreach/db';
 import {
   addMember,
@@ -291,5 +292,94 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
       }),
     );
     expect(count).toBe(1);
+  });
+
+  /** A statement that merges with its kind: the batch's items in one SELECT, each its own row. */
+  const mergeable = (value: string, log: string[]): OpeningRead<unknown> => ({
+    sql: `SELECT '${value}' AS value, txid_current() AS tx`,
+    read: (rows) => ({ ...rows[0], merged: false }),
+    merge: {
+      item: `'${value}'`,
+      sql: (items) => {
+        log.push(items.join(','));
+        return (
+          `SELECT x.ordinality::int AS item, x.value, txid_current() AS tx ` +
+          `FROM unnest(ARRAY[${items.join(', ')}]::text[]) WITH ORDINALITY AS x (value, ordinality)`
+        );
+      },
+      read: (rows, index) => {
+        const row = rows.find((candidate) => candidate.item === index + 1);
+        return { value: row?.value, tx: row?.tx, merged: true };
+      },
+    },
+  });
+
+  it('runs a batch of statements that merge as ONE statement, each given its own row; alone when the merged one fails', async () => {
+    const tenantDatabase = app.get(TenantDatabase);
+    const log: string[] = [];
+    const answers = (await enterJobContext({ organisationId: orgA }, () =>
+      Promise.all(
+        ['a', 'b', 'c'].map((value) =>
+          tenantDatabase.batchedStatement('merge', mergeable(value, log)),
+        ),
+      ),
+    )) as Array<{ value: string; tx: string; merged: boolean }>;
+    expect(log).toEqual(["'a','b','c'"]);
+    expect(answers.map(({ value, merged }) => ({ value, merged }))).toEqual([
+      { value: 'a', merged: true },
+      { value: 'b', merged: true },
+      { value: 'c', merged: true },
+    ]);
+    expect(new Set(answers.map(({ tx }) => tx)).size).toBe(1);
+
+    // A merged statement that fails (here: a bad item) is rolled back; each runs alone.
+    const broken = mergeable('d', log);
+    const failing: OpeningRead<unknown> = {
+      ...mergeable('e', log),
+      merge: { ...(broken.merge as NonNullable<typeof broken.merge>), item: 'no_such_column' },
+    };
+    const alone = (await enterJobContext({ organisationId: orgA }, () =>
+      Promise.all([
+        tenantDatabase.batchedStatement('merge', broken),
+        tenantDatabase.batchedStatement('merge', failing),
+      ]),
+    )) as Array<{ value: string; merged: boolean }>;
+    expect(alone.map(({ value, merged }) => ({ value, merged }))).toEqual([
+      { value: 'd', merged: false },
+      { value: 'e', merged: false },
+    ]);
+  });
+
+  it('gathers the statements that arrive while a batch of the same name runs into the next batch', async () => {
+    const tenantDatabase = app.get(TenantDatabase);
+    const log: string[] = [];
+    const slow: OpeningRead<unknown> = {
+      sql: 'SELECT pg_sleep(0.3)',
+      read: () => 'slept',
+      merge: {
+        item: `'slow'`,
+        sql: (items) => {
+          log.push(items.join(','));
+          return `SELECT 1 AS item, pg_sleep(0.3)`;
+        },
+        read: () => 'slept',
+      },
+    };
+    const answers = await enterJobContext({ organisationId: orgA }, async () => {
+      const first = tenantDatabase.batchedStatement('gather', slow);
+      // Three statements in three later turns of the event loop, while the first batch runs.
+      const later: Array<Promise<unknown>> = [];
+      for (const value of ['x', 'y', 'z']) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        later.push(tenantDatabase.batchedStatement('gather', mergeable(value, log)));
+      }
+      return Promise.all([first, ...later]);
+    });
+    expect(answers[0]).toBe('slept');
+    // The first alone (a batch of one runs its own statement), then the three together.
+    expect(log).toEqual(["'x','y','z'"]);
+    const gathered = answers.slice(1) as Array<{ tx: string; merged: boolean }>;
+    expect(gathered.every(({ merged }) => merged)).toBe(true);
+    expect(new Set(gathered.map(({ tx }) => tx)).size).toBe(1);
   });
 });
