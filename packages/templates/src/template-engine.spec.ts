@@ -92,6 +92,18 @@ describe('render', () => {
     expect(() => render('{{ person.first_name', values)).toThrow(/^line 1, column 1: /);
     expect(() => render('{{ person.age }}', values)).toThrow('unknown variables: person.age');
   });
+
+  it('renders a template parsed once for every prospect with that prospect’s own values', () => {
+    const template = 'Bonjour {% if person.first_name %}{{ person.first_name }}{% endif %} !';
+    const first = analyse(template);
+    if (!first.ok) throw new Error('the template should parse');
+    first.variables.push('changed by a caller');
+    expect(analyse(template)).toEqual({ ok: true, variables: ['person.first_name'], unknown: [] });
+    const names = ['Camille', 'Léa', null, 'Hugo'];
+    expect(
+      names.map((name) => render(template, { ...values, 'person.first_name': name }).output),
+    ).toEqual(['Bonjour Camille !', 'Bonjour Léa !', 'Bonjour  !', 'Bonjour Hugo !']);
+  });
 });
 
 describe('textToHtml', () => {

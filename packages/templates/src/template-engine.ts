@@ -61,12 +61,40 @@ function createEngine(): Liquid {
 
 const engine = createEngine();
 
-function parse(template: string): Template[] | TemplateSyntaxError {
-  try {
-    return engine.parse(template);
-  } catch (error) {
-    return syntaxError(error);
+/** A template parsed, with the variables it reads (variableNames). */
+interface Parsed {
+  templates: Template[];
+  variables: string[];
+}
+
+/**
+ * Parsed templates by text, the most recently used last: a campaign's step is rendered for every
+ * prospect, and parsing it again each time cost the engine more than rendering it. Bounded:
+ * the oldest is dropped beyond PARSED_TEMPLATES.
+ */
+const parsedTemplates = new Map<string, Parsed | TemplateSyntaxError>();
+const PARSED_TEMPLATES = 1_000;
+
+function parse(template: string): Parsed | TemplateSyntaxError {
+  const cached = parsedTemplates.get(template);
+  if (cached) {
+    parsedTemplates.delete(template);
+    parsedTemplates.set(template, cached);
+    return cached;
   }
+  let parsed: Parsed | TemplateSyntaxError;
+  try {
+    const templates = engine.parse(template);
+    parsed = { templates, variables: variableNames(templates) };
+  } catch (error) {
+    parsed = syntaxError(error);
+  }
+  parsedTemplates.set(template, parsed);
+  if (parsedTemplates.size > PARSED_TEMPLATES) {
+    const [oldest] = parsedTemplates.keys();
+    if (oldest !== undefined) parsedTemplates.delete(oldest);
+  }
+  return parsed;
 }
 
 function syntaxError(error: unknown): TemplateSyntaxError {
@@ -100,8 +128,8 @@ function variableNames(templates: Template[]): string[] {
  */
 export function analyse(template: string): TemplateAnalysis {
   const parsed = parse(template);
-  if (!Array.isArray(parsed)) return { ok: false, error: parsed };
-  const variables = variableNames(parsed);
+  if (!('templates' in parsed)) return { ok: false, error: { ...parsed } };
+  const variables = [...parsed.variables];
   return { ok: true, variables, unknown: variables.filter((name) => !isTemplateVariable(name)) };
 }
 
@@ -135,14 +163,14 @@ export function render(
   kind: TemplateKind = 'body',
 ): RenderResult {
   const parsed = parse(template);
-  if (!Array.isArray(parsed)) {
+  if (!('templates' in parsed)) {
     throw new TemplateError(
       `line ${parsed.line}, column ${parsed.column}: ${parsed.message}`,
       parsed,
       [],
     );
   }
-  const variables = variableNames(parsed);
+  const { variables } = parsed;
   const unknown = variables.filter((name) => !isTemplateVariable(name));
   if (unknown.length > 0) {
     throw new TemplateError(`unknown variables: ${unknown.join(', ')}`, null, unknown);
@@ -151,7 +179,7 @@ export function render(
     (name): name is TemplateVariable =>
       isTemplateVariable(name) && (values[name] === null || values[name] === undefined),
   );
-  const output = String(engine.renderSync(parsed, scopeOf(values)));
+  const output = String(engine.renderSync(parsed.templates, scopeOf(values)));
   return {
     output:
       kind === 'subject'
