@@ -117,6 +117,33 @@ describe('Europe/Paris DST changes (2026-03-29 02:00â†’03:00, 2026-10-25 03:00â†
     expect(autumn.end.getTime() - autumn.start.getTime()).toBe(25 * 3_600_000);
     expect(localDay(at('2026-10-24T21:59:59.999Z'), 'Europe/Paris').date).toBe('2026-10-24');
   });
+
+  it('localDay gives each instant its own day, asked in any order around midnight and the changes', () => {
+    const instants = [
+      '2026-03-28T22:59:59.999Z',
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T21:59:59.999Z',
+      '2026-03-29T22:00:00.000Z',
+      '2026-03-28T12:00:00.000Z',
+      '2026-10-25T22:59:59.999Z',
+      '2026-10-25T23:00:00.000Z',
+      '2026-10-24T21:59:59.999Z',
+    ];
+    const days = instants.map((instant) => localDay(at(instant), 'Europe/Paris').date);
+    expect(days).toEqual([
+      '2026-03-28',
+      '2026-03-29',
+      '2026-03-29',
+      '2026-03-30',
+      '2026-03-28',
+      '2026-10-25',
+      '2026-10-26',
+      '2026-10-24',
+    ]);
+    // Another timezone's day at the same instant is its own.
+    expect(localDay(at('2026-03-28T23:30:00.000Z'), 'America/New_York').date).toBe('2026-03-28');
+    expect(localDay(at('2026-03-28T23:30:00.000Z'), 'Europe/Paris').date).toBe('2026-03-29');
+  });
 });
 
 describe('stepDueAt', () => {

@@ -104,16 +104,30 @@ export function stepDueAt(previousSentAt: Date, delayDays: number, window: Sendi
   return nextOpening(window, due.toJSDate());
 }
 
+/** localDay's last day per timezone (epoch ms bounds), at most LOCAL_DAYS_KEPT timezones. */
+const LOCAL_DAYS = new Map<string, { date: string; start: number; end: number }>();
+const LOCAL_DAYS_KEPT = 1_000;
+
 /**
  * The local calendar day containing `at` in `timezone`: 'YYYY-MM-DD' and its [start, end)
  * instants (23 h / 25 h on DST days; start is the first instant of the day where midnight does
  * not exist).
  */
 export function localDay(at: Date, timezone: string): { date: string; start: Date; end: Date } {
+  const ms = instant(at, 'at');
+  // The engine asks for the current day of a few timezones on every send: the last day computed
+  // per timezone is kept (a day's bounds are fixed instants, so a hit is exact).
+  const known = LOCAL_DAYS.get(timezone);
+  if (known && ms >= known.start && ms < known.end) {
+    return { date: known.date, start: new Date(known.start), end: new Date(known.end) };
+  }
   const zone = parseZone(timezone);
-  const start = DateTime.fromMillis(instant(at, 'at'), { zone }).startOf('day');
+  const start = DateTime.fromMillis(ms, { zone }).startOf('day');
   const end = start.plus({ days: 1 }).startOf('day');
-  return { date: start.toFormat('yyyy-MM-dd'), start: start.toJSDate(), end: end.toJSDate() };
+  const date = start.toFormat('yyyy-MM-dd');
+  if (LOCAL_DAYS.size >= LOCAL_DAYS_KEPT) LOCAL_DAYS.clear();
+  LOCAL_DAYS.set(timezone, { date, start: start.toMillis(), end: end.toMillis() });
+  return { date, start: start.toJSDate(), end: end.toJSDate() };
 }
 
 /**
