@@ -461,4 +461,19 @@ async function printCostliestStatements(postgres: PostgresServer, mails: number)
         `${perCall.padStart(6)} buf ${row.toplevel ? 'top   ' : 'nested'} ${row.query}`,
     );
   }
+  // Round trips: every top-level statement the clients sent (the tenant settings are one per
+  // round trip of a tenant transaction), most frequent first.
+  const { rows: calls } = await postgres.query(
+    `SELECT sum(calls)::bigint AS calls, regexp_replace(left(query, 90), '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'outreach') AND toplevel
+      GROUP BY 2 ORDER BY 1 DESC LIMIT 12`,
+    'outreach',
+  );
+  console.log('');
+  console.log(`Top-level statements, most frequent (per mail over ${String(mails)}):`);
+  for (const row of calls as { calls: string; query: string }[]) {
+    const perMail = (Number(row.calls) / mails).toFixed(2);
+    console.log(`${row.calls.padStart(8)} ${perMail.padStart(6)} ${row.query}`);
+  }
 }
