@@ -93,7 +93,12 @@ export class MailboxTransports {
     const built = (await BUILDER.sendMail(message)) as { message: Buffer };
     const raw = built.message;
     const entry = this.entry(mailbox, smtp);
-    const sending = entry.transport.sendMail({ raw, envelope: message.envelope });
+    // The Message-ID given too: nodemailer would otherwise mint one (random bytes) for its info.
+    const sending = entry.transport.sendMail({
+      raw,
+      envelope: message.envelope,
+      messageId: message.messageId,
+    });
     entry.pending.add(sending);
     try {
       const info = await sending;
