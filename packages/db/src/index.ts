@@ -12,7 +12,11 @@ export {
   runTenantStatement,
   runTenantStatements,
 } from './tenant-transaction.js';
-export type { TenantTransactionOptions, OpeningRead, StatementMerge } from './tenant-transaction.js';
+export type {
+  TenantTransactionOptions,
+  OpeningRead,
+  StatementMerge,
+} from './tenant-transaction.js';
 export { asOrganisationId, isUuid, UUID_PATTERN } from './organisation-id.js';
 export type { OrganisationId } from './organisation-id.js';
 export { ENTITIES } from './entities.js';
