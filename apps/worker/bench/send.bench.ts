@@ -24,6 +24,10 @@
  *   (0.21) at load 5, the same CPU per mail; with V20251231_300100 (no marker query for a
  *   `sending` insert) 287 vs 1115 (0.26), PostgreSQL 2.7 ms, worker 2.1 ms, load 3–9; without the
  *   5 s statistics (autovacuum_naptime 1 min) 158–166 mails/s, PostgreSQL 5.9–6.3 ms per mail.
+ * - 2026-12-01, 12,000 mails, three runs interleaved with the code before: the engine's three
+ *   statements one per batch of sends (V20251231_500000) 267–341 mails/s vs 811–1106 (0.24–0.42),
+ *   PostgreSQL 1.87–2.31 ms, worker 2.28–2.97 ms per mail; before 214–240 vs 1023–1172
+ *   (0.18–0.23), PostgreSQL 3.76–4.30 ms, worker 2.81–3.16 ms.
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
  * autovacuum_naptime…).
@@ -71,7 +75,7 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
   .filter((value) => Number.isInteger(value) && value > 0);
 /** The figures before this bench's last change (see the header), printed beside the run's. */
 const BEFORE =
-  'before: 133 mails/s vs ceiling 1078 (0.12), PostgreSQL 8.1 ms and worker 2.65 ms of CPU per mail, load 9';
+  'before (the send statements one per send, 2026-12-01): 214–240 mails/s vs ceiling 1023–1172 (0.18–0.23), PostgreSQL 3.76–4.30 ms and worker 2.81–3.16 ms of CPU per mail';
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 const AUTH = { username: 'sink-user', password: 'sink-password' };
 const APP_USER = 'outreach_app_user';
