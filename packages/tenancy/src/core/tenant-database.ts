@@ -71,6 +71,12 @@ async function runBatch(
  */
 const BATCHES_IN_FLIGHT = 1;
 
+/** The statements of one organisation and batch name waiting to run together. */
+interface Batch {
+  organisationId: OrganisationId;
+  pending: PendingStatement[];
+}
+
 /** Injection token of the TenantScopeDatabase (DataSource + cursor codec) DatabaseModule builds. */
 export const TENANT_SCOPE_DATABASE = Symbol.for('outreach.tenancy.tenantScopeDatabase');
 
@@ -81,10 +87,7 @@ export const TENANT_SCOPE_DATABASE = Symbol.for('outreach.tenancy.tenantScopeDat
  */
 @Injectable()
 export class TenantDatabase {
-  private readonly batches = new Map<
-    string,
-    { organisationId: OrganisationId; pending: PendingStatement[] }
-  >();
+  private readonly batches = new Map<string, Batch>();
   /** Batches running, by organisation and batch name. */
   private readonly inFlight = new Map<string, number>();
 
@@ -179,10 +182,7 @@ export class TenantDatabase {
     }
   }
 
-  private async run(entry: {
-    organisationId: OrganisationId;
-    pending: PendingStatement[];
-  }): Promise<void> {
+  private async run(entry: Batch): Promise<void> {
     const { organisationId } = entry;
     const pending = entry.pending.sort((left, right) =>
       left.order < right.order ? -1 : left.order > right.order ? 1 : 0,
