@@ -166,7 +166,7 @@ export function render(
   if (!('templates' in parsed)) {
     throw new TemplateError(
       `line ${parsed.line}, column ${parsed.column}: ${parsed.message}`,
-      parsed,
+      { ...parsed },
       [],
     );
   }
