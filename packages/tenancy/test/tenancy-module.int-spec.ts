@@ -350,7 +350,63 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
     ]);
   });
 
-  it('gathers the statements that arrive while a batch of the same name runs into the next batch', async () => {
+  it('runs the statements of several kinds issued together in ONE transaction, each kind merged; alone when one fails', async () => {
+    const tenantDatabase = app.get(TenantDatabase);
+    const log: string[] = [];
+    const name = `kinds ${String(Date.now())}`;
+    const insert: OpeningRead<unknown> = {
+      sql: `INSERT INTO crm.companies (organisation_id, name) VALUES ('${orgA}', '${name}') RETURNING txid_current() AS tx`,
+      read: (rows) => ({ tx: rows[0]?.tx, merged: false }),
+    };
+    const answers = (await enterJobContext({ organisationId: orgA }, () =>
+      Promise.all([
+        tenantDatabase.batchedStatement('kind-b', mergeable('b1', log)),
+        tenantDatabase.batchedStatement('kind-a', mergeable('a1', log)),
+        tenantDatabase.batchedStatement('kind-c', insert),
+        tenantDatabase.batchedStatement('kind-b', mergeable('b2', log)),
+        tenantDatabase.batchedStatement('kind-a', mergeable('a2', log)),
+      ]),
+    )) as Array<{ value?: string; tx: string; merged: boolean }>;
+    // Each kind as one statement, the kinds in name order; every answer to its own caller.
+    expect(log).toEqual(["'a1','a2'", "'b1','b2'"]);
+    expect(answers.map(({ value, merged }) => ({ value, merged }))).toEqual([
+      { value: 'b1', merged: true },
+      { value: 'a1', merged: true },
+      { value: undefined, merged: false },
+      { value: 'b2', merged: true },
+      { value: 'a2', merged: true },
+    ]);
+    // One transaction for all of them.
+    expect(new Set(answers.map(({ tx }) => tx)).size).toBe(1);
+
+    // One kind failing rolls the batch back: the others run alone, the insert once.
+    const failing: OpeningRead<unknown> = {
+      sql: 'SELECT no_such_column FROM crm.companies',
+      read: () => null,
+    };
+    const outcomes = await enterJobContext({ organisationId: orgA }, () =>
+      Promise.allSettled([
+        tenantDatabase.batchedStatement('kind-c', insert),
+        tenantDatabase.batchedStatement('kind-d', failing),
+        tenantDatabase.batchedStatement('kind-a', mergeable('a3', log)),
+      ]),
+    );
+    expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { merged: false } });
+    expect(outcomes[1]).toMatchObject({ status: 'rejected' });
+    expect(outcomes[2]).toMatchObject({
+      status: 'fulfilled',
+      value: { value: 'a3', merged: false },
+    });
+    const count = await enterJobContext({ organisationId: orgA }, () =>
+      tenantDatabase.statement({
+        sql: `SELECT count(*)::int AS n FROM crm.companies WHERE name = '${name}'`,
+        read: (rows) => rows[0]?.n,
+      }),
+    );
+    expect(count).toBe(2);
+  });
+
+  it('gathers the statements that arrive while a batch of the organisation runs into the next batch, whatever their name', async () => {
     const tenantDatabase = app.get(TenantDatabase);
     const log: string[] = [];
     const slow: OpeningRead<unknown> = {
@@ -372,12 +428,14 @@ describe('TenancyModule in a Nest app (guards, context, RLS transaction)', () =>
       for (const value of ['x', 'y', 'z']) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         later.push(tenantDatabase.batchedStatement('gather', mergeable(value, log)));
+        later.push(tenantDatabase.batchedStatement('another', mergeable(`${value}2`, log)));
       }
       return Promise.all([first, ...later]);
     });
     expect(answers[0]).toBe('slept');
-    // The first alone (a batch of one runs its own statement), then the three together.
-    expect(log).toEqual(["'x','y','z'"]);
+    // The first alone (a batch of one runs its own statement), then the six together: each
+    // name as one statement, in one transaction.
+    expect(log).toEqual(["'x2','y2','z2'", "'x','y','z'"]);
     const gathered = answers.slice(1) as Array<{ tx: string; merged: boolean }>;
     expect(gathered.every(({ merged }) => merged)).toBe(true);
     expect(new Set(gathered.map(({ tx }) => tx)).size).toBe(1);
