@@ -36,7 +36,7 @@
  * worker processes (same PostgreSQL, pgBouncer and Redis, a fresh organisation each) and prints
  * the runs side by side: `BENCH_WORKERS=1,3` is the scale-out figure (docs/scale-out.md).
  *
- *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 BENCH_WORKERS=1 DELIVERY_CONCURRENCY=20
+ *   pnpm --filter @outreach/worker bench   (BENCH_MAILS=20000 BENCH_WORKERS=1 DELIVERY_CONCURRENCY=100
  *   SMTP_POOL_CONNECTIONS=5 CLAIM_BATCH_SIZE=200 CLAIM_EVERY_MS=200 BENCH_CPU_PROFILE=<dir>)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,6 +54,7 @@ import {
   SmtpSink,
   freePort,
 } from '@outreach/devstack';
+import { DEFAULT_DELIVERY_CONCURRENCY } from '../src/config/worker-config.schema.js';
 import { enrollProspects, seedCampaign, select } from '../test/delivery/engine-fixture.js';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 20_000);
@@ -61,7 +62,8 @@ const MAILS = Number(process.env.BENCH_MAILS ?? 20_000);
 const PROFILE_ARGS = process.env.BENCH_CPU_PROFILE
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
   : [];
-const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? '20';
+/** The worker's default unless DELIVERY_CONCURRENCY says otherwise (the ceiling's too). */
+const CONCURRENCY = process.env.DELIVERY_CONCURRENCY ?? String(DEFAULT_DELIVERY_CONCURRENCY);
 /** BENCH_PG_STATEMENTS=1: pg_stat_statements (nested statements too); the costliest are printed. */
 const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 /** BENCH_PG_SETTINGS='{"autovacuum_naptime":"5s"}': more settings of the bench's PostgreSQL. */
@@ -77,6 +79,8 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
 const BEFORE =
   'before (the send statements one per send, 2026-12-01): 214–240 mails/s vs ceiling 1023–1172 (0.18–0.23), PostgreSQL 3.76–4.30 ms and worker 2.81–3.16 ms of CPU per mail';
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
+/** Node's flags as the Dockerfile's CMD runs the apps; the ceiling's client gets them too. */
+const NODE_FLAGS = ['--max-semi-space-size=64'];
 const AUTH = { username: 'sink-user', password: 'sink-password' };
 const APP_USER = 'outreach_app_user';
 
@@ -119,6 +123,7 @@ async function ceiling(): Promise<{ perSecond: number; duplicates: number }> {
     const child = spawn(
       process.execPath,
       [
+        ...NODE_FLAGS,
         '--input-type=module',
         '-e',
         CEILING_CLIENT,
@@ -310,7 +315,7 @@ async function main(): Promise<void> {
         const port = await freePort();
         ports.push(port);
         children.push(
-          spawn(process.execPath, [...PROFILE_ARGS, MAIN], {
+          spawn(process.execPath, [...NODE_FLAGS, ...PROFILE_ARGS, MAIN], {
             env: {
               ...process.env,
               NODE_ENV: 'development',
