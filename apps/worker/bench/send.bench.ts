@@ -28,6 +28,11 @@
  *   statements one per batch of sends (V20251231_500000) 267–341 mails/s vs 811–1106 (0.24–0.42),
  *   PostgreSQL 1.87–2.31 ms, worker 2.28–2.97 ms per mail; before 214–240 vs 1023–1172
  *   (0.18–0.23), PostgreSQL 3.76–4.30 ms, worker 2.81–3.16 ms.
+ * - 2026-12-01, later: one round trip per organisation for the three kinds (12,000 mails, three
+ *   runs interleaved with the code before, 20 in flight) 372–449 vs 1018–1184 (0.31–0.40),
+ *   PostgreSQL 1.26–1.57 ms per mail against 1.48–1.78; then 100 sends in flight by default and
+ *   the apps' 64 MB young generation (20,000 mails, seven runs): 579–745 mails/s vs 1191–1345
+ *   (0.43–0.56, median 0.53), PostgreSQL 0.79–0.98 ms, worker 1.10–1.51 ms per mail.
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
  * autovacuum_naptime…).
@@ -77,7 +82,7 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
   .filter((value) => Number.isInteger(value) && value > 0);
 /** The figures before this bench's last change (see the header), printed beside the run's. */
 const BEFORE =
-  'before (the send statements one per send, 2026-12-01): 214–240 mails/s vs ceiling 1023–1172 (0.18–0.23), PostgreSQL 3.76–4.30 ms and worker 2.81–3.16 ms of CPU per mail';
+  'before (a batch in flight per kind of statement, 20 sends in flight, 2026-12-01): 372–449 mails/s vs ceiling 1018–1184 (0.31–0.40) at 12,000 mails, PostgreSQL 1.26–1.57 ms and worker 1.67–2.00 ms of CPU per mail';
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 /** Node's flags as the Dockerfile's CMD runs the apps; the ceiling's client gets them too. */
 const NODE_FLAGS = ['--max-semi-space-size=64'];
