@@ -11,6 +11,17 @@ import { DEV_MAILBOX_SECRET_KEYS, SecretKeyRing } from '@outreach/secrets';
 import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
 
 /**
+ * Send jobs one worker process runs at once, by default. A send spends most of its time waiting:
+ * on the SMTP server (a provider answers in 0.1–1 s; the mailbox's pool holds the sends beyond
+ * its SMTP_POOL_CONNECTIONS) and on PostgreSQL, where the statements of the sends in flight go
+ * together (TenantDatabase.batchedStatement): the more in flight, the fewer round trips per
+ * send. On the send bench (local sink, one mailbox, 12,000 mails): 20 → 0.31 round trips and
+ * 1.26–1.57 ms of PostgreSQL CPU per mail, 372–449 mails/s; 100 → 0.12 and 0.94 ms, 532
+ * mails/s; 200 was no faster (470). At most 200: UNLOCKED_HEADROOM counts on it.
+ */
+export const DEFAULT_DELIVERY_CONCURRENCY = 100;
+
+/**
  * The worker's environment. Beyond the common service variables (PORT, default 3002: health,
  * metrics and Bull Board):
  * - MAILBOX_SECRET_KEYS (`id:base64,…`, as the api's): decrypts mailbox passwords, only in
@@ -41,17 +52,6 @@ import { llmEnvShape, refineLlmEnv, toLlmConfig } from '../llm/llm-config.js';
  * - LLM_BASE_URL + LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS, LLM_MAX_RETRIES: the LLM of prompt
  *   steps (`llm`, null when LLM_BASE_URL is unset; see src/llm/llm-config.ts).
  */
-/**
- * Send jobs one worker process runs at once, by default. A send spends most of its time waiting:
- * on the SMTP server (a provider answers in 0.1–1 s; the mailbox's pool holds the sends beyond
- * its SMTP_POOL_CONNECTIONS) and on PostgreSQL, where the statements of the sends in flight go
- * together (TenantDatabase.batchedStatement): the more in flight, the fewer round trips per
- * send. On the send bench (local sink, one mailbox, 12,000 mails): 20 → 0.31 round trips and
- * 1.26–1.57 ms of PostgreSQL CPU per mail, 372–449 mails/s; 100 → 0.12 and 0.94 ms, 532
- * mails/s; 200 was no faster (470). At most 200: UNLOCKED_HEADROOM counts on it.
- */
-export const DEFAULT_DELIVERY_CONCURRENCY = 100;
-
 export const workerConfigSchema = z
   .object({
     ...serviceEnvShape(3002),

@@ -34,7 +34,11 @@ interface PendingStatement {
  */
 function byKind(pending: readonly PendingStatement[]): PendingStatement[][] {
   const kinds = new Map<string, PendingStatement[]>();
-  for (const entry of pending) kinds.set(entry.kind, [...(kinds.get(entry.kind) ?? []), entry]);
+  for (const entry of pending) {
+    const kind = kinds.get(entry.kind);
+    if (kind) kind.push(entry);
+    else kinds.set(entry.kind, [entry]);
+  }
   return [...kinds.keys()]
     .sort()
     .map((kind) =>
