@@ -151,8 +151,8 @@ export class SendStepService {
    */
   private async readAndPrepare(taskId: string, generated: Generated | null): Promise<Prepared> {
     const org = this.tenants.organisationId();
-    // Coalesced with the reads of the organisation's other send jobs starting in the same turn
-    // of the event loop: one round trip for all of them.
+    // Coalesced with the organisation's other send statements (reads, writes, records) issued in
+    // the same turn of the event loop or while its previous batch ran: one round trip for all.
     const lookup = await this.tenants.batchedStatement(
       'send-task-context',
       SendTaskRepository.contextLookup(org, taskId),
@@ -544,8 +544,9 @@ export class SendStepService {
     });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // One statement, coalesced with the records of the organisation's other sends that end
-        // in the same turn of the event loop: one round trip and one transaction for all.
+        // One statement, coalesced with the organisation's other send statements issued in the
+        // same turn of the event loop or while its previous batch ran: one round trip and one
+        // transaction for all.
         await this.tenants.batchedStatement('record-sent', record);
         break;
       } catch (error) {
