@@ -1,10 +1,34 @@
+import { PassThrough, type Readable } from 'node:stream';
 import nodemailer, { type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import { composeMail, type OutboundMail } from './outbound-mail.js';
 import { classifySmtpError, SmtpSendError } from './smtp-send-error.js';
 import { smtpTransportOptions, type DkimSettings, type SmtpSettings } from './smtp-settings.js';
 
-/** Builds a message into one Buffer without sending it (no connection, no signing). */
-const BUILDER = nodemailer.createTransport({ streamTransport: true, buffer: true });
+/**
+ * nodemailer 'stream' plugin: the composed message reaches the connection as ONE Buffer. The
+ * composer streams a message in a dozen small chunks (header blocks, each part's headers and
+ * encoded lines), and the connection writes each chunk to the socket as it comes, a system call
+ * each: collected, the message takes 3 writes (the envelope, the message, the final dot). The
+ * message is composed once, by the pool's own transport; it used to be built first by a buffering
+ * stream transport and sent raw, two passes through nodemailer for ~10 % more CPU per send.
+ * DKIM, when configured, signs after it (nodemailer adds the signer after the plugins).
+ */
+const wholeMessage: Mail.PluginFunction = (mail, done) => {
+  mail.message.processFunc((input: Readable) => {
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    let length = 0;
+    input.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+    });
+    input.once('error', (error) => output.destroy(error));
+    input.once('end', () => output.end(Buffer.concat(chunks, length)));
+    return output;
+  });
+  done();
+};
 
 export interface MailboxTransportsOptions {
   /** Open SMTP connections per mailbox (default 2). */
@@ -85,20 +109,8 @@ export class MailboxTransports {
    */
   async send(mailbox: MailboxRef, smtp: SmtpSettings, mail: OutboundMail): Promise<SendResult> {
     const message = composeMail(mail);
-    // Built in memory first by nodemailer's own pipeline (a buffering stream transport: the same
-    // composer, List-* headers and bytes), then handed to the pooled SMTP transport as one raw
-    // buffer with its envelope: the connection writes it in a few socket writes instead of one
-    // per MIME part, header block and encoded chunk (about 12 writes per message down to 3, each
-    // a system call). DKIM still signs it in the SMTP transport.
-    const built = (await BUILDER.sendMail(message)) as { message: Buffer };
-    const raw = built.message;
     const entry = this.entry(mailbox, smtp);
-    // The Message-ID given too: nodemailer would otherwise mint one (random bytes) for its info.
-    const sending = entry.transport.sendMail({
-      raw,
-      envelope: message.envelope,
-      messageId: message.messageId,
-    });
+    const sending = entry.transport.sendMail(message);
     entry.pending.add(sending);
     try {
       const info = await sending;
@@ -152,6 +164,7 @@ export class MailboxTransports {
       maxRequeues: this.maxRequeues,
       ...(dkim ? { dkim: { ...dkim } } : {}),
     });
+    transport.use('stream', wholeMessage);
     const entry: Entry = { version: mailbox.version, transport, closed: false, pending: new Set() };
     this.entries.set(mailbox.id, entry);
     return entry;

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Socket } from 'node:net';
 import { freePort, GarbageSmtpServer, SmtpSink } from '@outreach/devstack';
 import { simpleParser } from 'mailparser';
 import {
@@ -112,6 +113,27 @@ describe('MailboxTransports against a real SMTP server', () => {
     expect(parsed.headerLines.map((line) => line.key)).toEqual(
       expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post']),
     );
+  });
+
+  it('writes each message to the socket whole: one write, not one per MIME chunk', async () => {
+    // Each socket write is a system call; nodemailer's composer streams a message in a dozen
+    // chunks. The engine's throughput depends on the connection writing it at once.
+    const writes: string[] = [];
+    const write = Reflect.get(Socket.prototype, 'write') as (...args: unknown[]) => boolean;
+    Reflect.set(Socket.prototype, 'write', function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === sink.port) writes.push(String(args[0]));
+      return write.apply(this, args);
+    });
+    try {
+      await transports.send(mailbox, settings(sink.port), mail({ pixelUrl: 'https://t.fr/p' }));
+    } finally {
+      Reflect.set(Socket.prototype, 'write', write);
+    }
+    const message = sink.received[0]?.raw.toString('utf8') ?? '';
+    expect(message).toContain('Content-Type: text/html');
+    const data = writes.findIndex((chunk) => chunk === 'DATA\r\n');
+    expect(data).toBeGreaterThan(0);
+    expect(writes.slice(data + 1, data + 3)).toEqual([message, '.\r\n']);
   });
 
   it("reuses a mailbox's pooled connection and opens a new one when its version changes", async () => {
