@@ -14,7 +14,8 @@ describe('newMessageId', () => {
   it('is unique, url-safe and on the sender domain (lower case)', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newMessageId('Alice@ACME.fr')));
     expect(ids.size).toBe(1000);
-    for (const id of ids) expect(id).toMatch(/^<[A-Za-z0-9_-]{24}@acme\.fr>$/);
+    for (const id of ids)
+      expect(id).toMatch(/^<[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}@acme\.fr>$/);
   });
 
   it('refuses what is not an address', () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 
 /** One campaign e-mail, rendered, as the engine hands it to the mailer. */
@@ -32,7 +32,10 @@ const ADDRESS = /^[^\s<>@"(),;:]+@[^\s<>@"(),;:]+\.[^\s<>@"(),;:]+$/;
 const MESSAGE_ID = /^<[^\s<>@]+@[^\s<>@]+>$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** A new Message-ID `<base64url(18 random bytes)@domain of the sender>`. */
+/**
+ * A new Message-ID `<random UUID@domain of the sender>` (122 random bits; randomUUID draws its
+ * random bytes for 128 ids at a time, not a system call per send).
+ */
 export function newMessageId(fromAddress: string): string {
   const at = fromAddress.lastIndexOf('@');
   const domain =
@@ -45,7 +48,7 @@ export function newMessageId(fromAddress: string): string {
   if (!ADDRESS.test(fromAddress.trim()) || domain === '') {
     throw new InvalidMailError(`newMessageId: "${fromAddress}" is not an e-mail address`);
   }
-  return `<${randomBytes(18).toString('base64url')}@${domain}>`;
+  return `<${randomUUID()}@${domain}>`;
 }
 
 /**
