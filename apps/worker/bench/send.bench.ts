@@ -38,6 +38,11 @@
  *   runs an hour later, the machine slower (the sink's CPU per mail up 45 %): 438–493 vs
  *   1096–1164 (0.38–0.44), worker 1.70–2.08 ms. With the ceiling measured on both sides of the
  *   engine: 527 / 533 / 594 mails/s vs means of 1094 / 1176 / 1076 (0.48 / 0.45 / 0.55).
+ * - 2026-12-01 afternoon: each message composed once by nodemailer, random bytes drawn in
+ *   batches, the engine's clock started once the worker answers ready (its ~2.5 s start-up was
+ *   counted as sending time): five runs 490–553 mails/s vs 947–1152 (0.46–0.54, median 0.49),
+ *   worker 1.40–1.73 ms and PostgreSQL 1.13–1.22 ms per mail, on a slower machine than the
+ *   morning's (ceiling 883–1211 against 1191–1345).
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
  * autovacuum_naptime…).
@@ -87,7 +92,7 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1')
   .filter((value) => Number.isInteger(value) && value > 0);
 /** The figures before this bench's last change (see the header), printed beside the run's. */
 const BEFORE =
-  'before (a batch in flight per kind of statement, 20 sends in flight, 2026-12-01): 372–449 mails/s vs ceiling 1018–1184 (0.31–0.40) at 12,000 mails, PostgreSQL 1.26–1.57 ms and worker 1.67–2.00 ms of CPU per mail';
+  'before (each message built twice by nodemailer, the clock started at the spawn, 2026-12-01): 527–594 mails/s vs ceiling 1076–1176 (0.45–0.55), worker 1.42–1.73 ms and PostgreSQL 0.99–1.10 ms of CPU per mail';
 const MAIN = fileURLToPath(new URL('../../main.js', import.meta.url));
 /** Node's flags as the Dockerfile's CMD runs the apps; the ceiling's client gets them too. */
 const NODE_FLAGS = ['--max-semi-space-size=64'];
