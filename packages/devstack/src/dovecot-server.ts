@@ -215,10 +215,15 @@ export class DovecotServer {
     const maildir = join(home, 'Maildir');
     const dir = folder === 'INBOX' ? maildir : join(maildir, `.${folder}`);
     for (const path of [home, maildir, dir, join(dir, 'cur'), join(dir, 'new'), join(dir, 'tmp')]) {
-      if (!existsSync(path)) {
+      if (existsSync(path)) continue;
+      try {
         mkdirSync(path, { mode: 0o700 });
-        this.own(path);
+      } catch (error) {
+        // Dovecot (a session of that user) created it between the check and here: it is its own.
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
       }
+      this.own(path);
     }
     return dir;
   }
