@@ -267,6 +267,20 @@ export class SystemDatabase {
       campaignId: row.campaign_id,
     }));
   }
+
+  /**
+   * Analyses the tables that have rows but no statistics of them yet
+   * (platform.analyze_tables_without_statistics, PostgreSQL 17+; nothing on 15 and 16) and
+   * returns their names, `schema.table`. Until its first ANALYZE a table's plans treat every
+   * index as equally good, and the engine's cached plans keep such a choice (V20251231_600000).
+   * One statement, its own transaction; another caller running it makes this one return [].
+   */
+  async analyzeTablesWithoutStatistics(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ table_name: string }[]>(
+      'SELECT table_name FROM platform.analyze_tables_without_statistics()',
+    );
+    return rows.map((row) => row.table_name);
+  }
 }
 
 /** A CHECK-listed value; anything else means the schema and this package disagree (a bug). */

@@ -89,6 +89,7 @@ describe('schema layout', () => {
       [FUNCTION_SCHEMAS],
     );
     expect(functions).toEqual([
+      { name: 'platform.analyze_tables_without_statistics', definer: true },
       { name: 'platform.campaign_stats_to_roll_up', definer: true },
       { name: 'platform.claim_due_tasks', definer: true },
       { name: 'platform.experiments_to_evaluate', definer: true },

@@ -182,7 +182,7 @@ describe('the system path does not widen what outreach_app can do', () => {
     ]);
   });
 
-  it('has exactly the seven documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system, executable by outreach_app only', async () => {
+  it('has exactly the eight documented functions: SECURITY DEFINER, pinned search_path, owned by outreach_system (the statistics one by outreach_maintenance), executable by outreach_app only', async () => {
     const { rows } = await admin.query(
       `SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
               pg_get_function_result(p.oid) AS result, p.prosecdef AS "securityDefiner",
@@ -193,8 +193,19 @@ describe('the system path does not widen what outreach_app can do', () => {
               obj_description(p.oid, 'pg_proc') LIKE '%only cross-organisation door%' AS documented
          FROM pg_proc p WHERE p.pronamespace = 'platform'::regnamespace ORDER BY p.proname`,
     );
-    expect(rows).toEqual(
-      FUNCTIONS.map((fn) => ({
+    expect(rows).toEqual([
+      // Table names, no tenant data: the maintenance door (V20251231_600000), its own owner.
+      {
+        name: 'analyze_tables_without_statistics',
+        arguments: '',
+        result: 'TABLE(table_name text)',
+        securityDefiner: true,
+        config: ['search_path=pg_catalog, pg_temp', 'lock_timeout=1s'],
+        owner: 'outreach_maintenance',
+        acl: ['outreach_app:EXECUTE', 'outreach_maintenance:EXECUTE'],
+        documented: false,
+      },
+      ...FUNCTIONS.map((fn) => ({
         ...fn,
         securityDefiner: true,
         config: ['search_path=pg_catalog, pg_temp'],
@@ -202,7 +213,7 @@ describe('the system path does not widen what outreach_app can do', () => {
         acl: ['outreach_app:EXECUTE', 'outreach_system:EXECUTE'],
         documented: true,
       })),
-    );
+    ]);
     // information_schema agrees on the result columns the app role can see.
     const { rows: columns } = await app.query<{ fn: string; columns: string }>(
       `SELECT r.routine_name AS fn,
@@ -213,6 +224,7 @@ describe('the system path does not widen what outreach_app can do', () => {
         WHERE r.routine_schema = 'platform' GROUP BY 1 ORDER BY 1`,
     );
     expect(columns).toEqual([
+      { fn: 'analyze_tables_without_statistics', columns: 'table_name text' },
       { fn: 'campaign_stats_to_roll_up', columns: 'organisation_id uuid, campaign_id uuid' },
       {
         fn: 'claim_due_tasks',
