@@ -39,7 +39,8 @@ interface ExperimentRow {
  * here) finds the running auto-completing experiments of every organisation through the system
  * path, and each evaluate-experiment job completes its experiment when a variant wins — with the
  * winner and the figures recorded — and leaves an underpowered one running. The same worker's
- * scheduled roll-up-campaign-stats job (every second too) rolls up the changed campaigns.
+ * scheduled roll-up-campaign-stats job (every second too) rolls up the changed campaigns, and
+ * its analyze-new-tables job (every second by default) gives a table's first rows statistics.
  */
 describe('A/B auto-completion by the worker (e2e)', () => {
   let database: TestDatabase;
@@ -190,5 +191,27 @@ describe('A/B auto-completion by the worker (e2e)', () => {
     const after = await rolledUp(orgB, underpowered.campaignId);
     expect(after?.total.humanReplies).toBe((before?.total.humanReplies ?? 0) + 1);
     expect(after?.computedAt.getTime()).toBeGreaterThan(before?.computedAt.getTime() ?? 0);
+  });
+
+  it('analyses a table with rows but no statistics within seconds, not at autovacuum’s next round', async () => {
+    const reltuples = async (table: string): Promise<number> =>
+      (
+        await admin.query<{ reltuples: number }>(
+          'SELECT reltuples FROM pg_class WHERE oid = $1::regclass',
+          [table],
+        )
+      ).rows[0]?.reltuples ?? Number.NaN;
+    // As a table is before its first ANALYZE (the test database's autovacuum waits a minute).
+    await admin.query(`SELECT pg_clear_relation_stats('crm', 'companies')`);
+    expect(await reltuples('crm.companies')).toBe(-1);
+    const deadline = Date.now() + 15_000;
+    while ((await reltuples('crm.companies')) < 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await reltuples('crm.companies')).toBeGreaterThan(0);
+    const { rows } = await admin.query<{ last: Date | null }>(
+      `SELECT last_analyze AS last FROM pg_stat_user_tables WHERE relid = 'crm.companies'::regclass`,
+    );
+    expect(rows[0]?.last).not.toBeNull();
   });
 });

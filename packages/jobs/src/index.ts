@@ -40,6 +40,7 @@ export {
 export type { RedisNode, RedisTarget, QueueConnection } from './redis-connection.js';
 export { maintenanceQueue } from './maintenance.queue.js';
 export type {
+  AnalyzeNewTablesResult,
   EvaluateExperimentPayload,
   EvaluateExperimentResult,
   EvaluateExperimentsResult,

@@ -19,6 +19,9 @@ import { defineQueue, systemJob, tenantJob, type JobPayload } from './queue-cont
  *   one `roll-up-campaign` per campaign (`jobId` = `rollup-<campaign id>`, removed when done).
  * - `roll-up-campaign` (tenant): rebuilds one campaign's stats rollup from the data in one
  *   tenant transaction (CampaignStatsRepository.rebuildRollup).
+ * - `analyze-new-tables` (system): run by a BullMQ job scheduler; analyses the tables that got
+ *   their first rows and have no statistics yet (platform.analyze_tables_without_statistics),
+ *   so that no cached plan keeps picking indexes blind until autovacuum's next round.
  */
 export const maintenanceQueue = defineQueue('outreach.maintenance', {
   heartbeat: tenantJob(
@@ -40,6 +43,7 @@ export const maintenanceQueue = defineQueue('outreach.maintenance', {
     }),
   ),
   'roll-up-campaign-stats': systemJob(z.object({})),
+  'analyze-new-tables': systemJob(z.object({})),
   'roll-up-campaign': tenantJob(
     z.object({
       organisationId: z.uuid(),
@@ -67,6 +71,11 @@ export interface RollUpCampaignResult {
   rows: number;
   messages: number;
   durationMs: number;
+}
+
+/** What an analyze-new-tables run did: the tables it analysed (`schema.table`), often none. */
+export interface AnalyzeNewTablesResult {
+  analysed: string[];
 }
 
 /** What an evaluate-experiments run did. */

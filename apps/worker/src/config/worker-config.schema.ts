@@ -39,6 +39,9 @@ export const DEFAULT_DELIVERY_CONCURRENCY = 100;
  *   experiments with auto-completion are evaluated (and completed when a variant wins);
  * - STATS_ROLLUP_EVERY_MS (1000-86400000, default 60000): how often the campaigns whose stats
  *   changed get their rollup rebuilt from the data (the stats endpoints read it);
+ * - STATISTICS_CHECK_EVERY_MS (500-3600000, default 1000): how often the tables that got their
+ *   first rows are analysed (platform.analyze_tables_without_statistics: a catalog query when
+ *   there is none; until then their plans pick indexes blind, see V20251231_600000);
  * - BULL_BOARD_USERNAME + BULL_BOARD_PASSWORD: the HTTP Basic login of Bull Board (`/queues`);
  *   both or neither (one alone is an error); neither → the board is not mounted (404), in
  *   every environment; in production the password must have at least 16 characters;
@@ -66,6 +69,7 @@ export const workerConfigSchema = z
     WORKER_ID: text().optional(),
     EXPERIMENT_EVALUATION_EVERY_MS: integer(1_000, 86_400_000, 300_000),
     STATS_ROLLUP_EVERY_MS: integer(1_000, 86_400_000, 60_000),
+    STATISTICS_CHECK_EVERY_MS: integer(500, 3_600_000, 1_000),
     INBOUND_POLL_INTERVAL_MS: integer(1_000, 3_600_000, 60_000),
     INBOUND_IDLE: z.enum(['true', 'false']).default('true'),
     INBOUND_CONCURRENCY: integer(1, 100, 4),
@@ -107,7 +111,10 @@ export const workerConfigSchema = z
       imapTimeoutMs: env.IMAP_TIMEOUT_MS,
     },
     experiments: { evaluationEveryMs: env.EXPERIMENT_EVALUATION_EVERY_MS },
-    stats: { rollupEveryMs: env.STATS_ROLLUP_EVERY_MS },
+    stats: {
+      rollupEveryMs: env.STATS_ROLLUP_EVERY_MS,
+      statisticsCheckEveryMs: env.STATISTICS_CHECK_EVERY_MS,
+    },
     llm: toLlmConfig(env),
     bullBoard:
       env.BULL_BOARD_USERNAME !== undefined && env.BULL_BOARD_PASSWORD !== undefined

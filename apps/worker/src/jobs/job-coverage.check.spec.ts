@@ -48,7 +48,7 @@ async function start(queues: readonly unknown[]): Promise<void> {
         useValue: {
           delivery: { claimEveryMs: 1_000, concurrency: 1 },
           experiments: { evaluationEveryMs: 60_000 },
-          stats: { rollupEveryMs: 60_000 },
+          stats: { rollupEveryMs: 60_000, statisticsCheckEveryMs: 1_000 },
           inbound: { pollIntervalMs: 60_000, concurrency: 1 },
         },
       },
