@@ -43,13 +43,13 @@ export const maintenanceQueue = defineQueue('outreach.maintenance', {
     }),
   ),
   'roll-up-campaign-stats': systemJob(z.object({})),
-  'analyze-new-tables': systemJob(z.object({})),
   'roll-up-campaign': tenantJob(
     z.object({
       organisationId: z.uuid(),
       campaignId: z.uuid(),
     }),
   ),
+  'analyze-new-tables': systemJob(z.object({})),
 });
 
 export type HeartbeatPayload = JobPayload<typeof maintenanceQueue, 'heartbeat'>;

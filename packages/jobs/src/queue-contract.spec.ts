@@ -85,9 +85,11 @@ describe('job kinds', () => {
       'evaluate-experiment',
       'roll-up-campaign-stats',
       'roll-up-campaign',
+      'analyze-new-tables',
     ]);
     expect(jobKind(maintenanceQueue, 'roll-up-campaign-stats')).toBe('system');
     expect(jobKind(maintenanceQueue, 'roll-up-campaign')).toBe('tenant');
+    expect(jobKind(maintenanceQueue, 'analyze-new-tables')).toBe('system');
     expect(Object.keys(importsQueue.jobs)).toEqual(['process-import']);
     expect(jobKind(importsQueue, 'process-import')).toBe('tenant');
     expect(Object.keys(deliveryQueue.jobs)).toEqual(['claim-due-tasks', 'send-step']);
