@@ -47,7 +47,8 @@
  *   statistics within a second, and the bench runs on PostgreSQL's default autovacuum_naptime
  *   (1 min) instead of 5 s (fewer ANALYZE runs during the run, each of which re-planned every
  *   connection's cached statements): four interleaved pairs 522–595 mails/s, PostgreSQL
- *   1.05–1.20 ms per mail, ratios 0.44–0.54, against 458–519, 1.27–1.41 ms, 0.46–0.51.
+ *   1.05–1.20 ms per mail, ratios 0.44–0.54, against 458–519, 1.27–1.41 ms, 0.46–0.51; twelve
+ *   runs of the final code 490–601 mails/s, ratios 0.44–0.55, median 0.51 (8 of 12 ≥ 0.50).
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
  * autovacuum_naptime…).
