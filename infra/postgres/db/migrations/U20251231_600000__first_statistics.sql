@@ -2,7 +2,7 @@
 -- outreach_maintenance. The role is cluster-wide: it is dropped only when no other database
 -- still grants it anything or has it own something (otherwise it is kept, with a notice).
 
-DROP FUNCTION platform.analyze_tables_without_statistics();
+DROP FUNCTION platform.analyze_tables_without_statistics(interval);
 
 DO $$
 BEGIN

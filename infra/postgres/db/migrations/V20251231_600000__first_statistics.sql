@@ -57,7 +57,10 @@ $$;
 -- analysed, or analysed while it was empty and changed since. Returns the tables it analysed.
 -- One caller at a time (every worker may run the job): the others return at once. A table
 -- another ANALYZE or autovacuum holds is skipped after lock_timeout: that one brings statistics.
-CREATE FUNCTION platform.analyze_tables_without_statistics()
+-- No ANALYZE starts once p_budget has passed (the first always does): after a restore of large
+-- tables without statistics, a call holds its tables' locks for about that long, and the next
+-- call goes on with the rest.
+CREATE FUNCTION platform.analyze_tables_without_statistics(p_budget interval DEFAULT '5 seconds')
 RETURNS TABLE (table_name text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -65,6 +68,8 @@ SET lock_timeout = '1s'
 AS $$
 DECLARE
   r record;
+  v_started timestamptz := clock_timestamp();
+  v_first boolean := true;
 BEGIN
   IF current_setting('server_version_num')::int < 170000 THEN
     RETURN;
@@ -86,6 +91,8 @@ BEGIN
        AND has_table_privilege(c.oid, 'MAINTAIN')
      ORDER BY n.nspname, c.relname
   LOOP
+    EXIT WHEN NOT v_first AND clock_timestamp() - v_started >= p_budget;
+    v_first := false;
     BEGIN
       EXECUTE format('ANALYZE %I.%I', r.nspname, r.relname);
       table_name := format('%I.%I', r.nspname, r.relname);
@@ -96,8 +103,8 @@ BEGIN
   END LOOP;
 END;
 $$;
-COMMENT ON FUNCTION platform.analyze_tables_without_statistics() IS
-  'Analyses the data schemas'' tables that have rows but no statistics of them (never analysed, or analysed empty); returns their names. PostgreSQL 17+ (MAINTAIN), else does nothing. Owned by outreach_maintenance.';
-ALTER FUNCTION platform.analyze_tables_without_statistics() OWNER TO outreach_maintenance;
-REVOKE EXECUTE ON FUNCTION platform.analyze_tables_without_statistics() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION platform.analyze_tables_without_statistics() TO outreach_app;
+COMMENT ON FUNCTION platform.analyze_tables_without_statistics(interval) IS
+  'Analyses the data schemas'' tables that have rows but no statistics of them (never analysed, or analysed empty), none started once p_budget has passed; returns their names. PostgreSQL 17+ (MAINTAIN), else does nothing. Owned by outreach_maintenance.';
+ALTER FUNCTION platform.analyze_tables_without_statistics(interval) OWNER TO outreach_maintenance;
+REVOKE EXECUTE ON FUNCTION platform.analyze_tables_without_statistics(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION platform.analyze_tables_without_statistics(interval) TO outreach_app;

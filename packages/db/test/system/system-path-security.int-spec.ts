@@ -197,7 +197,7 @@ describe('the system path does not widen what outreach_app can do', () => {
       // Table names, no tenant data: the maintenance door (V20251231_600000), its own owner.
       {
         name: 'analyze_tables_without_statistics',
-        arguments: '',
+        arguments: 'p_budget interval',
         result: 'TABLE(table_name text)',
         securityDefiner: true,
         config: ['search_path=pg_catalog, pg_temp', 'lock_timeout=1s'],
