@@ -84,10 +84,10 @@ BEGIN
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
      WHERE c.relkind = 'r'
-       AND n.nspname IN ('iam', 'crm', 'outreach', 'tracking', 'delivery', 'imports', 'analytics')
        AND c.reltuples <= 0
        AND (c.reltuples < 0 OR coalesce(s.n_mod_since_analyze, 0) > 0)
        AND pg_relation_size(c.oid) > 0
+       -- The data schemas' tables: the ones this role was granted MAINTAIN on, above.
        AND has_table_privilege(c.oid, 'MAINTAIN')
      ORDER BY n.nspname, c.relname
   LOOP
