@@ -402,6 +402,57 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       expect(renamed.items).toEqual([expect.objectContaining({ sourceImportId: second })]);
     });
 
+    it('folds addresses and domains as PostgreSQL does where JavaScript folds them otherwise (İ)', async () => {
+      // 'İ'.toLowerCase() is 'i' + U+0307 in JavaScript; PostgreSQL's lower() — the key of
+      // crm.positions.email_key and of delivery.suppressions.value_key — gives 'i'.
+      const known = record(211, { email: 'İlker.211@societe-106.fr' });
+      const first = await newImport(orgA, 1);
+      expect((await merge(orgA, first, 1, [{ rowNumber: 1, record: known }])).positions).toEqual({
+        created: 1,
+        updated: 0,
+        unchanged: 0,
+        suppressed: 0,
+      });
+      const before = await countCrm(orgA);
+      // The same address, by another person's row (the address is the position's key): it
+      // matches the position instead of colliding with its unique key.
+      const second = await newImport(orgA, 1);
+      const again = await merge(orgA, second, 1, [
+        { rowNumber: 1, record: { ...record(212), position: known.position } },
+      ]);
+      expect(again.positions.created).toBe(0);
+      expect((await countCrm(orgA)).positions).toEqual(before.positions);
+
+      // Suppressions stored in the case PostgreSQL folds to: an erased address and a domain.
+      await inOrg(orgA, async (repos) => {
+        await repos.suppressionList.add(orgA, {
+          kind: 'email',
+          value: 'ilker.213@societe-107.fr',
+          reason: 'erased',
+        });
+        await repos.suppressionList.add(orgA, {
+          kind: 'domain',
+          value: 'istanbul-108.fr',
+          reason: 'manual',
+        });
+      });
+      const third = await newImport(orgA, 2);
+      const result = await merge(orgA, third, 2, [
+        { rowNumber: 1, record: record(213, { email: 'İlker.213@societe-107.fr' }) },
+        { rowNumber: 2, record: record(215, { email: 'ayse.215@İstanbul-108.fr' }) },
+      ]);
+      expect(result.erased).toBe(1);
+      expect(result.positions).toEqual({ created: 1, updated: 0, unchanged: 0, suppressed: 1 });
+      const erased = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'ilker.213@societe-107.fr' } }),
+      );
+      expect(erased.items).toEqual([]);
+      const flagged = await inOrg(orgA, (repos) =>
+        repos.positions.list(orgA, { filters: { email: 'ayse.215@İstanbul-108.fr' } }),
+      );
+      expect(flagged.items).toEqual([expect.objectContaining({ status: 'do_not_contact' })]);
+    });
+
     it('matches companies by Pharow id, then SIREN, then domain, and people by Pharow id, then LinkedIn URL', async () => {
       const siren = fixture.a.company.siren;
       const base = record(101);

@@ -123,7 +123,8 @@ keyed AS (
 ),
 -- citext equality is not leakproof, so under row-level security it cannot drive an index scan
 -- of an RLS table: the domain match is a join, and e-mails match on crm.positions.email_key
--- (lower(email) as text, indexed; text equality is leakproof) with the key computed here.
+-- (lower(email) as text, indexed; text equality is leakproof) with the key import_merge_rows
+-- computes the same way (PostgreSQL's lower(), not JavaScript's: they differ for a few letters).
 domain_match AS (
   SELECT DISTINCT ON (k.key) k.key, c.id
     FROM keyed k JOIN crm.companies c ON c.organisation_id = $1 AND c.domain = k.domain
@@ -312,7 +313,7 @@ suppressed_rows AS (
   UNION
   SELECT d.row_number
     FROM (SELECT b.row_number, unnest(b.domains) AS domain FROM by_pair b) d
-    JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value_key = d.domain
+    JOIN delivery.suppressions x ON x.organisation_id = $1 AND x.kind = 'domain' AND x.value_key = lower(d.domain)
 ),
 matched AS (
   SELECT b.*, (${timeOrderedIdHead('b.n', 'seed')} || seed.tail)::uuid AS new_id,
@@ -377,7 +378,9 @@ SELECT (SELECT count(*) FROM ins)::int AS created,
  * temporary tables, and none needed: they hold this transaction's rows of this organisation
  * only. With them, the batch's work_mem (SET LOCAL: this transaction only, safe behind
  * pgBouncer): the statements sort a batch's rows by key several times, a few megabytes each,
- * which the default 4 MB spills to disk.
+ * which the default 4 MB spills to disk. `email_key` is generated (COPY leaves it out) by the
+ * same expression as crm.positions.email_key's, so that rows match stored positions exactly as
+ * the table's unique key compares them.
  */
 const CREATE_MERGE_TABLES = `
   SET LOCAL work_mem = '64MB';
@@ -388,8 +391,9 @@ const CREATE_MERGE_TABLES = `
     postal_code text, company_city text, country text,
     person_pharow_id text, first_name text, last_name text, person_linkedin_url text,
     person_city text,
-    title text, email citext, email_key text, email_status text, email_reliability smallint,
-    list_name text, domains text[]
+    title text, email citext, email_status text, email_reliability smallint,
+    list_name text, domains text[],
+    email_key text GENERATED ALWAYS AS (lower(email::text)) STORED
   ) ON COMMIT DROP;
   CREATE TEMPORARY TABLE import_merge_companies (row_number integer PRIMARY KEY, id uuid NOT NULL)
     ON COMMIT DROP;
@@ -452,7 +456,6 @@ export async function prepareMergeRows(
     let text = '';
     for (const { rowNumber, record } of records.slice(start, start + PREPARE_SLICE_ROWS)) {
       const { company: c, person: p, position: x } = record;
-      const emailKey = x.email.toLowerCase();
       text += `${[
         rowNumber,
         c.pharowId,
@@ -474,11 +477,10 @@ export async function prepareMergeRows(
         p.city,
         x.title,
         x.email,
-        emailKey,
         x.emailStatus,
         x.emailReliability,
         x.listName ?? listName,
-        arrayLiteral(domainsOf(emailKey)),
+        arrayLiteral(domainsOf(x.email)),
       ]
         .map(copyValue)
         .join('\t')}\n`;
@@ -535,15 +537,18 @@ export class ProspectMergeRepository {
     organisationId: OrganisationId,
     batch: Omit<MergeBatch, 'throughRow'>,
   ): Promise<MergeResult> {
-    const erasedRows = await runQuery<{ value: string }[]>(
+    // The batch's addresses that name an erased person, as written in the batch: PostgreSQL
+    // folds them (lower(), as it folded value_key), not JavaScript, whose folding differs.
+    const erasedRows = await runQuery<{ email: string }[]>(
       this.#manager,
-      `SELECT value::text FROM delivery.suppressions
-        WHERE organisation_id = $1 AND kind = 'email' AND reason = 'erased'
-          AND value_key = ANY (ARRAY(SELECT lower(a) FROM unnest($2::text[]) AS a))`,
+      `SELECT DISTINCT a AS email FROM unnest($2::text[]) AS a
+        WHERE EXISTS (SELECT 1 FROM delivery.suppressions s
+                       WHERE s.organisation_id = $1 AND s.kind = 'email' AND s.reason = 'erased'
+                         AND s.value_key = lower(a))`,
       [organisationId, batch.records.map((r) => r.record.position.email)],
     );
-    const erased = new Set(erasedRows.map((row) => row.value.toLowerCase()));
-    const records = batch.records.filter((r) => !erased.has(r.record.position.email.toLowerCase()));
+    const erased = new Set(erasedRows.map((row) => row.email));
+    const records = batch.records.filter((r) => !erased.has(r.record.position.email));
     const erasedCount = batch.records.length - records.length;
 
     let companies = ZERO;
@@ -620,7 +625,10 @@ export class ProspectMergeRepository {
  * PostgreSQL implies equal here). Two batches that share none of them merge the same whether
  * one runs first or both at once: neither can match, update or collide with a row the other
  * creates. Rows that match on nothing (a company with only a name) are always created anew,
- * in either order.
+ * in either order. JavaScript's toLowerCase folds a few letters otherwise than PostgreSQL's
+ * lower() (`İ`): two spellings of one address in two batches may then run at once, and the
+ * second to insert it fails on crm.positions' unique key — a conflict the import retries once
+ * the other batch has committed, when the merge (which folds in PostgreSQL) matches it.
  */
 export function mergeKeys(records: MergeBatch['records']): Set<string> {
   const keys = new Set<string>();

@@ -143,14 +143,17 @@ export class SuppressionRepository {
   }
 }
 
-/** `a@x.sales.acme.fr` → `x.sales.acme.fr`, `sales.acme.fr`, `acme.fr` (lower case). */
+/**
+ * `a@x.sales.acme.fr` → `x.sales.acme.fr`, `sales.acme.fr`, `acme.fr`, in the address's case:
+ * the SQL folds them with lower(), as value_key was folded (JavaScript's toLowerCase differs from
+ * PostgreSQL's for a few letters, so a domain folded here could miss its entry).
+ */
 export function domainsOf(email: string): string[] {
   const at = email.lastIndexOf('@');
   if (at < 0) return [];
   const labels = email
     .slice(at + 1)
     .trim()
-    .toLowerCase()
     .split('.')
     .filter((label) => label !== '');
   const domains: string[] = [];
