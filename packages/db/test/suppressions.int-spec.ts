@@ -145,7 +145,7 @@ describe('SuppressionRepository and look-ups by address on PostgreSQL 18 (as out
         [org, 'Someone@Example.FR'],
       ),
     ]) {
-      expect(found).toContain('"Index Name":"messages_to_email_sent_at_idx"');
+      expect(found).toContain('"Index Name":"messages_to_email_idx"');
       expect(found).toMatch(/"Index Cond":"[^"]*to_email_key = 'someone@example\.fr'/);
     }
     expect(LATEST_SENT_TO).toContain('m.to_email_key = lower($3)');

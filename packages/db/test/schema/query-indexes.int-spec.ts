@@ -59,11 +59,18 @@ const QUERIES: { purpose: string; sql: string; params: unknown[]; index: string 
     index: 'outreach.messages_in_reply_to_idx',
   },
   {
-    purpose: 'worker: daily cap, messages sent by a mailbox today',
-    sql: `SELECT count(*) FROM outreach.messages
-           WHERE organisation_id = $1 AND direction = 'outbound' AND mailbox_id = $2 AND sent_at >= $3`,
-    params: [ORG, ORG, '2026-01-01T00:00:00Z'],
-    index: 'outreach.messages_mailbox_sent_at_idx',
+    purpose: 'worker: messages sent to an address (inbound matching, soft bounces)',
+    sql: `SELECT id FROM outreach.messages
+           WHERE organisation_id = $1 AND direction = 'outbound' AND to_email_key = lower($2)
+           ORDER BY sent_at DESC LIMIT 5`,
+    params: [ORG, 'Someone@Example.fr'],
+    index: 'outreach.messages_to_email_idx',
+  },
+  {
+    purpose: 'mailbox deletion: its messages (the foreign key)',
+    sql: `SELECT id FROM outreach.messages WHERE organisation_id = $1 AND mailbox_id = $2`,
+    params: [ORG, ORG],
+    index: 'outreach.messages_mailbox_idx',
   },
   {
     purpose: 'api: enrollments of a campaign by status',
@@ -136,6 +143,37 @@ describe('indexes serve the queries the apps run', () => {
         params,
       );
       expect(indexNames(rows[0]?.['QUERY PLAN'])).toContain(index.split('.')[1]);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  // The send's update of its message (sending → sent, as delivery.record_sent_many writes it;
+  // set_updated_at sets updated_at) must change no indexed column, so that PostgreSQL can make it
+  // a HOT update — no entry in any of the table's indexes (V20251231_700000).
+  it('updates a message from sending to sent without writing an index entry (HOT)', async () => {
+    await client.query('BEGIN');
+    try {
+      const { rows: orgs } = await client.query<{ id: string }>(
+        `INSERT INTO iam.organisations (name) VALUES ('Chaude Mise à Jour') RETURNING id`,
+      );
+      const { rows: messages } = await client.query<{ id: string }>(
+        `INSERT INTO outreach.messages (organisation_id, direction, status, from_email, to_email,
+                                        subject, body_text, message_id)
+         VALUES ($1, 'outbound', 'sending', 'a@expediteur.fr', 'Someone@Example.fr', 'Bonjour',
+                 'Bonjour', '<hot@expediteur.fr>') RETURNING id`,
+        [orgs[0]?.id],
+      );
+      await client.query(
+        `UPDATE outreach.messages SET status = 'sent', sent_at = now(), error = NULL
+          WHERE organisation_id = $1 AND id = $2`,
+        [orgs[0]?.id, messages[0]?.id],
+      );
+      const { rows } = await client.query<{ updated: string; hot: string }>(
+        `SELECT pg_stat_get_xact_tuples_updated('outreach.messages'::regclass) AS updated,
+                pg_stat_get_xact_tuples_hot_updated('outreach.messages'::regclass) AS hot`,
+      );
+      expect(rows[0]).toEqual({ updated: '1', hot: '1' });
     } finally {
       await client.query('ROLLBACK');
     }
