@@ -406,6 +406,14 @@ async function main(): Promise<void> {
         fixture.organisationId,
         `SELECT status, count(*) AS count FROM outreach.tasks GROUP BY status ORDER BY status`,
       );
+      // How many of the messages' updates (sending → sent) were HOT: no index entry written.
+      const [updates] = (
+        await postgres.query(
+          `SELECT n_tup_upd AS updated, n_tup_hot_upd AS hot FROM pg_stat_user_tables
+            WHERE relid = 'outreach.messages'::regclass`,
+          'outreach',
+        )
+      ).rows as { updated: string; hot: string }[];
       const p95s = await Promise.all(
         ports.map(async (port) => {
           const metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
@@ -438,6 +446,9 @@ async function main(): Promise<void> {
           `Redis ${cpu.redis.toFixed(1)}, bench + sink ${cpu.bench.toFixed(1)}; load average ${load}`,
       );
       console.log(`  tasks: ${outcomes.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+      console.log(
+        `  outreach.messages since the start: ${updates?.updated ?? '?'} rows updated, ${updates?.hot ?? '?'} of them HOT (no index entry)`,
+      );
       console.log(
         `  claim-to-send p95 per process: ${p95s.map((p95) => (p95 === null ? 'n/a' : `${p95.toFixed(2)} s`)).join(', ')} ` +
           '(outreach_claim_to_send_seconds: send job enqueued → send job done)',
