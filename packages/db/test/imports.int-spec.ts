@@ -6,6 +6,7 @@ import { CursorCodec } from '../src/repositories/cursor.codec.js';
 import type { ImportInput } from '../src/repositories/import.repository.js';
 import type { ProspectRecord } from '../src/repositories/prospect-merge.repository.js';
 import { createRepositories, type Repositories } from '../src/repositories/repositories.factory.js';
+import type { SuppressionEntry } from '../src/repositories/suppression.repository.js';
 import { runInTenantTransaction } from '../src/tenant-transaction.js';
 import { seedTwoOrganisations, type TwoOrganisationFixture } from '../src/testing/factories.js';
 
@@ -221,6 +222,9 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       });
     }
 
+    const suppress = (org: OrganisationId, entries: SuppressionEntry[]) =>
+      inOrg(org, (repos) => repos.suppressionList.addMany(org, entries));
+
     const merge = (
       org: OrganisationId,
       importId: string,
@@ -424,18 +428,10 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
       expect((await countCrm(orgA)).positions).toEqual(before.positions);
 
       // Suppressions stored in the case PostgreSQL folds to: an erased address and a domain.
-      await inOrg(orgA, async (repos) => {
-        await repos.suppressionList.add(orgA, {
-          kind: 'email',
-          value: 'ilker.213@societe-107.fr',
-          reason: 'erased',
-        });
-        await repos.suppressionList.add(orgA, {
-          kind: 'domain',
-          value: 'istanbul-108.fr',
-          reason: 'manual',
-        });
-      });
+      await suppress(orgA, [
+        { kind: 'email', value: 'ilker.213@societe-107.fr', reason: 'erased' },
+        { kind: 'domain', value: 'istanbul-108.fr', reason: 'manual' },
+      ]);
       const third = await newImport(orgA, 2);
       const result = await merge(orgA, third, 2, [
         { rowNumber: 1, record: record(213, { email: 'İlker.213@societe-107.fr' }) },
@@ -497,18 +493,10 @@ describe('imports: staging COPY and the prospect merge on PostgreSQL 18', () => 
     });
 
     it('imports suppressed addresses flagged do_not_contact and leaves erased ones out', async () => {
-      await inOrg(orgA, async (repos) => {
-        await repos.suppressionList.add(orgA, {
-          kind: 'domain',
-          value: 'societe-201.fr',
-          reason: 'manual',
-        });
-        await repos.suppressionList.add(orgA, {
-          kind: 'email',
-          value: 'helene.403@societe-202.fr',
-          reason: 'erased',
-        });
-      });
+      await suppress(orgA, [
+        { kind: 'domain', value: 'societe-201.fr', reason: 'manual' },
+        { kind: 'email', value: 'helene.403@societe-202.fr', reason: 'erased' },
+      ]);
       const id = await newImport(orgA, 2);
       const result = await merge(orgA, id, 2, [
         { rowNumber: 1, record: record(401) },
