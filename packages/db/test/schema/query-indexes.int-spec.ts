@@ -59,6 +59,22 @@ const QUERIES: { purpose: string; sql: string; params: unknown[]; index: string 
     index: 'outreach.messages_in_reply_to_idx',
   },
   {
+    purpose: 'worker: inbound answers to a message (replied, soft bounces, the figures)',
+    sql: `SELECT id FROM outreach.messages WHERE organisation_id = $1 AND replied_to_message_id = $2`,
+    params: [ORG, ORG],
+    index: 'outreach.messages_replied_to_message_idx',
+  },
+  {
+    purpose: 'api: an experiment’s messages per variant (the join of its figures)',
+    sql: `SELECT v.id, count(m.id) FROM outreach.step_experiment_variants v
+            LEFT JOIN outreach.messages m
+              ON m.organisation_id = v.organisation_id AND m.step_experiment_id = v.experiment_id
+             AND m.variant_id = v.id
+           WHERE v.organisation_id = $1 AND v.experiment_id = $2 GROUP BY v.id`,
+    params: [ORG, ORG],
+    index: 'outreach.messages_variant_idx',
+  },
+  {
     purpose: 'worker: messages sent to an address (inbound matching, soft bounces)',
     sql: `SELECT id FROM outreach.messages
            WHERE organisation_id = $1 AND direction = 'outbound' AND to_email_key = lower($2)
@@ -174,6 +190,44 @@ describe('indexes serve the queries the apps run', () => {
                 pg_stat_get_xact_tuples_hot_updated('outreach.messages'::regclass) AS hot`,
       );
       expect(rows[0]).toEqual({ updated: '1', hot: '1' });
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
+  // A message that is no reply, answers nothing and has no A/B variant — a first step's, the
+  // common case — adds no entry to the three indexes on those columns (V20251231_710000).
+  it('keeps messages without a reply, an answer or a variant out of those columns’ indexes', async () => {
+    await client.query('BEGIN');
+    try {
+      const { rows: orgs } = await client.query<{ id: string }>(
+        `INSERT INTO iam.organisations (name) VALUES ('Index Partiels') RETURNING id`,
+      );
+      await client.query(
+        `INSERT INTO outreach.messages (organisation_id, direction, status, from_email, to_email,
+                                        message_id)
+         SELECT $1, 'outbound', 'sending', 'a@expediteur.fr', 'p' || i || '@example.fr',
+                '<partial-' || i || '@expediteur.fr>'
+           FROM generate_series(1, 2000) AS i`,
+        [orgs[0]?.id],
+      );
+      const { rows } = await client.query<{ index: string; pages: number }>(
+        `SELECT c.relname AS index, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages
+           FROM pg_class c
+          WHERE c.oid IN ('outreach.messages_in_reply_to_idx'::regclass,
+                          'outreach.messages_replied_to_message_idx'::regclass,
+                          'outreach.messages_variant_idx'::regclass,
+                          'outreach.messages_created_at_idx'::regclass)
+          ORDER BY 1`,
+      );
+      // Only the metapage; messages_created_at_idx, which takes every message, for comparison.
+      expect(rows).toEqual([
+        { index: 'messages_created_at_idx', pages: expect.any(Number) as number },
+        { index: 'messages_in_reply_to_idx', pages: 1 },
+        { index: 'messages_replied_to_message_idx', pages: 1 },
+        { index: 'messages_variant_idx', pages: 1 },
+      ]);
+      expect(rows[0]?.pages).toBeGreaterThan(5);
     } finally {
       await client.query('ROLLBACK');
     }
