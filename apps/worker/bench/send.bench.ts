@@ -50,13 +50,15 @@
  *   connection's cached statements): four interleaved pairs 522–595 mails/s, PostgreSQL
  *   1.05–1.20 ms per mail, ratios 0.44–0.54, against 458–519, 1.27–1.41 ms, 0.46–0.51; twelve
  *   runs of the final code 490–601 mails/s, ratios 0.44–0.55, median 0.51 (8 of 12 ≥ 0.50).
- * - 2026-12-01, 13:25–14:20 UTC, a quiet machine (load 1.5–2.5, ceiling 1544–1885 mails/s): the
+ * - 2026-12-01, 13:25–14:40 UTC, a quiet machine (load 1.5–2.5, ceiling 1544–1885 mails/s): the
  *   same code, twelve runs, 947–1193 mails/s, ratios 0.53–0.65 (median 0.59), PostgreSQL
  *   0.50–0.69 ms and worker 0.64–0.86 ms per mail; then the send's update of its message HOT
  *   (V20251231_700000: 67–72 % of the updates heap-only, the update statement 127–130 µs per mail
  *   against 148–240), twelve runs 830–1116 mails/s, ratios 0.54–0.64 (median 0.58), PostgreSQL
  *   0.56–0.70 ms, worker 0.70–0.88 ms (the machine a little slower: the worker's code had not
- *   changed). 0 duplicates and every task completed in all 24.
+ *   changed); then three of the messages' indexes partial (V20251231_710000), six runs
+ *   938–1094 mails/s, ratios 0.52–0.65 (median 0.60). 0 duplicates and every task completed in
+ *   all 30.
  *
  * BENCH_PG_SETTINGS (JSON) adds settings to the bench's PostgreSQL (auto_explain, another
  * autovacuum_naptime…).
