@@ -150,66 +150,72 @@ describe('indexes serve the queries the apps run', () => {
     await client.query('SET enable_seqscan = off');
   });
 
-  it.each(QUERIES)('$purpose: $index', async ({ sql, params, index }) => {
+  /** Runs `work` in a transaction that is always rolled back. */
+  async function rolledBack(work: () => Promise<void>): Promise<void> {
     await client.query('BEGIN');
     try {
+      await work();
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
+
+  async function newOrganisation(name: string): Promise<string> {
+    const { rows } = await client.query<{ id: string }>(
+      'INSERT INTO iam.organisations (name) VALUES ($1) RETURNING id',
+      [name],
+    );
+    return rows[0]?.id ?? '';
+  }
+
+  it.each(QUERIES)('$purpose: $index', ({ sql, params, index }) =>
+    rolledBack(async () => {
       await keepOnly(client, index);
       const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(
         `EXPLAIN (FORMAT JSON) ${sql}`,
         params,
       );
       expect(indexNames(rows[0]?.['QUERY PLAN'])).toContain(index.split('.')[1]);
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  });
+    }),
+  );
 
   // The send's update of its message (sending → sent, as delivery.record_sent_many writes it;
   // set_updated_at sets updated_at) must change no indexed column, so that PostgreSQL can make it
   // a HOT update — no entry in any of the table's indexes (V20251231_700000).
-  it('updates a message from sending to sent without writing an index entry (HOT)', async () => {
-    await client.query('BEGIN');
-    try {
-      const { rows: orgs } = await client.query<{ id: string }>(
-        `INSERT INTO iam.organisations (name) VALUES ('Chaude Mise à Jour') RETURNING id`,
-      );
+  it('updates a message from sending to sent without writing an index entry (HOT)', () =>
+    rolledBack(async () => {
+      const org = await newOrganisation('Chaude Mise à Jour');
       const { rows: messages } = await client.query<{ id: string }>(
         `INSERT INTO outreach.messages (organisation_id, direction, status, from_email, to_email,
                                         subject, body_text, message_id)
          VALUES ($1, 'outbound', 'sending', 'a@expediteur.fr', 'Someone@Example.fr', 'Bonjour',
                  'Bonjour', '<hot@expediteur.fr>') RETURNING id`,
-        [orgs[0]?.id],
+        [org],
       );
       await client.query(
         `UPDATE outreach.messages SET status = 'sent', sent_at = now(), error = NULL
           WHERE organisation_id = $1 AND id = $2`,
-        [orgs[0]?.id, messages[0]?.id],
+        [org, messages[0]?.id],
       );
       const { rows } = await client.query<{ updated: string; hot: string }>(
         `SELECT pg_stat_get_xact_tuples_updated('outreach.messages'::regclass) AS updated,
                 pg_stat_get_xact_tuples_hot_updated('outreach.messages'::regclass) AS hot`,
       );
       expect(rows[0]).toEqual({ updated: '1', hot: '1' });
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  });
+    }));
 
   // A message that is no reply, answers nothing and has no A/B variant — a first step's, the
   // common case — adds no entry to the three indexes on those columns (V20251231_710000).
-  it('keeps messages without a reply, an answer or a variant out of those columns’ indexes', async () => {
-    await client.query('BEGIN');
-    try {
-      const { rows: orgs } = await client.query<{ id: string }>(
-        `INSERT INTO iam.organisations (name) VALUES ('Index Partiels') RETURNING id`,
-      );
+  it('keeps messages without a reply, an answer or a variant out of those columns’ indexes', () =>
+    rolledBack(async () => {
+      const org = await newOrganisation('Index Partiels');
       await client.query(
         `INSERT INTO outreach.messages (organisation_id, direction, status, from_email, to_email,
                                         message_id)
          SELECT $1, 'outbound', 'sending', 'a@expediteur.fr', 'p' || i || '@example.fr',
                 '<partial-' || i || '@expediteur.fr>'
            FROM generate_series(1, 2000) AS i`,
-        [orgs[0]?.id],
+        [org],
       );
       const { rows } = await client.query<{ index: string; pages: number }>(
         `SELECT c.relname AS index, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages
@@ -228,21 +234,14 @@ describe('indexes serve the queries the apps run', () => {
         { index: 'messages_variant_idx', pages: 1 },
       ]);
       expect(rows[0]?.pages).toBeGreaterThan(5);
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  });
+    }));
 
-  it('the check fails for a query the remaining index cannot serve', async () => {
-    await client.query('BEGIN');
-    try {
+  it('the check fails for a query the remaining index cannot serve', () =>
+    rolledBack(async () => {
       await keepOnly(client, 'crm.companies_siren_idx');
       const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(
         `EXPLAIN (FORMAT JSON) SELECT id FROM crm.companies WHERE name = 'Acme'`,
       );
       expect(indexNames(rows[0]?.['QUERY PLAN'])).toEqual([]);
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  });
+    }));
 });
